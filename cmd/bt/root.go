@@ -7,9 +7,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// subcommands are registered by the files of this package, one per tool.
-var subcommands []func() *cobra.Command
-
 func rootCommand() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "bt",
@@ -18,10 +15,8 @@ func rootCommand() *cobra.Command {
 It compiles scripts straight to eBPF: no LLVM, no clang, one static binary.`,
 		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: true},
 	}
+	// One line per tool; each command lives in its own file or package.
 	root.AddCommand(versionCommand())
-	for _, sub := range subcommands {
-		root.AddCommand(sub())
-	}
 	return root
 }
 
