@@ -87,7 +87,7 @@ type Format struct {
 type FormatField struct {
 	Name    string
 	CType   string     // the C declaration as written in the format file, e.g. "const char * filename"
-	Type    types.Type // resolved type; __data_loc char[] fields are *types.String
+	Type    types.Type // resolved type; __data_loc char[] fields are *types.String (Len 0: known at run time), other __data_loc fields have their element type
 	Offset  int64
 	Size    int64
 	Signed  bool
