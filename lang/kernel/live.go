@@ -284,7 +284,11 @@ func compareTracepoints(a, b Tracepoint) int {
 }
 
 // Tracepoints implements [Info]. Without tracefs the list is what BTF can
-// tell, which is less: see [kbtf.tracepoints].
+// tell: the events it has a record for, under a category guessed from
+// the event's name (BTF does not record categories; the guess is right
+// for nine events in ten), and sys_enter_/sys_exit_ events for every
+// syscall entry point, which includes some the kernel has no tracepoint
+// for (compat and unbuilt syscalls).
 func (l *Live) Tracepoints() ([]Tracepoint, error) {
 	return l.tps.get(func() ([]Tracepoint, error) {
 		t, traceErr := l.tracefs()
@@ -300,7 +304,11 @@ func (l *Live) Tracepoints() ([]Tracepoint, error) {
 }
 
 // TracepointFormat implements [Info]. Without tracefs the format is built
-// from BTF and has FromBTF set; see [kbtf.format].
+// from BTF's trace_event_raw_<class> record and has FromBTF set; the event
+// is looked up by name alone, as a guessed category may be wrong. BTF
+// cannot always tell an event's record (nor a syscall's arguments): then
+// the error wraps [ErrNotFound]. The comment atop tpbtf.go has the
+// details.
 func (l *Live) TracepointFormat(category, event string) (*Format, error) {
 	return l.formats.get(Tracepoint{category, event}, func() (*Format, error) {
 		if !validName(category) || !validName(event) {
