@@ -5,8 +5,13 @@
 // runner (engine/) all read this table; none keeps its own list.
 //
 // Each entry keeps its own semantic check beside its description, as ply's
-// struct func does: [Builtin.Check] validates the arguments through the
-// [Call] interface that the checker implements, and returns the result type.
+// struct func does: [Builtin.CheckCall] checks a use (arity, argument
+// kinds, probe type, --unsafe, loops) and runs [Builtin.Check], which
+// validates the arguments through the [Call] interface that the checker
+// implements and returns the result type. [Validate] checks the table.
+//
+// [ParseFormat], [CheckFormat] and [Sprintf] implement bpftrace's printf
+// formats; the runner formats output with them too.
 package builtins
 
 import (
@@ -37,7 +42,7 @@ type ArgKind int
 // Argument kinds.
 const (
 	AnyArg     ArgKind = iota // any expression with a value
-	IntArg                    // an integer (or enum, bool, pointer where sensible)
+	IntArg                    // an integer, an enum, or a map value readable as one (count, sum, ...)
 	IntLit                    // a compile-time integer constant
 	StringArg                 // a string value
 	StringLit                 // a string literal or string positional parameter
@@ -45,17 +50,35 @@ const (
 	MapArg                    // a map (@m), not an element
 	MapElemArg                // a map element (@m[k]) or a scalar map (@m)
 	PointerArg                // a pointer or an integer used as an address
-	IdentArg                  // a bare identifier from a fixed set (stack mode, clock name)
+	IdentArg                  // a bare identifier from a fixed set (stack mode, clock name); the checker does not resolve it
 	TypeArg                   // a type or typeof(...)
 	VarArg                    // a scratch variable ($v)
+)
+
+func (k ArgKind) String() string {
+	return [...]string{"any", "integer", "integer literal", "string", "string literal", "format string",
+		"map", "map element", "pointer", "identifier", "type", "scratch variable"}[k]
+}
+
+// Form is the syntactic form of an argument, as the checker sees it.
+type Form int
+
+// Argument forms.
+const (
+	FormExpr    Form = iota // any other expression
+	FormMap                 // a bare map: @m
+	FormMapElem             // a map element: @m[k]
+	FormVar                 // a scratch variable: $v
+	FormIdent               // a bare identifier that names no value (perf, curr_ns)
+	FormType                // a type: int32, struct sock *, typeof(x)
 )
 
 // Param describes one parameter.
 type Param struct {
 	Name     string
 	Kind     ArgKind
-	Optional bool
-	Idents   []string // IdentArg: the allowed identifiers
+	Optional bool     // optional parameters come after the required ones
+	Idents   []string // IdentArg: the allowed identifiers (nil: any identifier)
 }
 
 // Builtin is one entry of the table.
@@ -75,23 +98,45 @@ type Builtin struct {
 	// Probes lists the provider names (canonical, see lang/probes) where
 	// the builtin may be used. Nil means everywhere.
 	Probes []string
-	// NotInLoop: not allowed in for/while bodies (exit, argN, retval in for).
+	// NotInLoop: not allowed in the body of a for loop (exit, argN,
+	// retval); see [Call.InLoop].
 	NotInLoop bool
 	Async     bool   // the effect happens in user space, later
 	Unsafe    bool   // needs --unsafe
 	Since     string // first bpftrace version with it: "0.17", "0.21", ...
 	// Deprecated, when set, is the message of the deprecation warning.
 	Deprecated string
-	// ZeroArgParens: Var builtins that may also take arguments
-	// (comm(pid), nsecs(monotonic), kstack(perf, 3)).
+	// AltParams is a second accepted parameter list, an overload checked
+	// when the arguments do not fit Params: ntop(addr) beside
+	// ntop(af, addr), kstack(limit) beside kstack(mode[, limit]).
+	//
+	// Var builtins list in Params the arguments they take when called with
+	// parens (comm(pid), nsecs(monotonic), kstack(perf, 3)); all are
+	// optional, since `pid` and `pid()` are the same.
 	AltParams []Param
+
+	// Context: the value comes from the probe (args, retval, ctx, probe,
+	// config): the checker asks lang/probes for the type; Result is nil.
+	Context bool
+	// Keyword: syntax the parser handles (sizeof, offsetof, typeof); the
+	// entry exists for hover and completion.
+	Keyword bool
+	// CompileTime: evaluated while compiling (kaddr, cgroupid, pton, fail).
+	CompileTime bool
+	// Unstable names the config key that gates the feature
+	// ("unstable_tseries"); the checker warns or errors as it says.
+	Unstable string
+	// Removed is the version that removed the builtin (sargN: "0.25");
+	// Deprecated then holds the message.
+	Removed string
 }
 
 // Call is the checker's view of one call site, given to [Builtin.Check].
 type Call interface {
 	// NArgs is the number of arguments.
 	NArgs() int
-	// ArgType is the checked type of argument i (types.Invalid if it failed).
+	// ArgType is the checked type of argument i (types.Invalid if it
+	// failed). For a TypeArg it is the type named.
 	ArgType(i int) types.Type
 	// ArgInt returns argument i as a compile-time integer, if it is one.
 	ArgInt(i int) (int64, bool)
@@ -113,4 +158,9 @@ type Call interface {
 	Errorf(i int, code, format string, args ...any)
 	// Warnf reports a warning on argument i, or on the whole call if i < 0.
 	Warnf(i int, code, format string, args ...any)
+	// ArgForm is the syntactic form of argument i.
+	ArgForm(i int) Form
+	// InLoop reports whether the call is in the body of a for loop (a BPF
+	// callback, which has no probe context).
+	InLoop() bool
 }
