@@ -5,6 +5,9 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/bt-tools/bt/internal/cli/checkcmd"
+	"github.com/bt-tools/bt/internal/cli/listcmd"
 )
 
 func rootCommand() *cobra.Command {
@@ -17,6 +20,8 @@ It compiles scripts straight to eBPF: no LLVM, no clang, one static binary.`,
 	}
 	// One line per tool; each command lives in its own file or package.
 	root.AddCommand(versionCommand())
+	root.AddCommand(checkcmd.Command())
+	root.AddCommand(listcmd.Command())
 	return root
 }
 

@@ -14,7 +14,7 @@ type CodeInfo struct {
 // Codes returns every front-end code, sorted.
 func Codes() []CodeInfo {
 	var all []CodeInfo
-	for _, l := range [][]CodeInfo{syntaxCodes, semaCodes, builtinCodes, probeCodes} {
+	for _, l := range [][]CodeInfo{syntaxCodes, semaCodes, builtinCodes, probeCodes, cdefCodes} {
 		all = append(all, l...)
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].Code < all[j].Code })

@@ -1,0 +1,286 @@
+package sema
+
+import (
+	"fmt"
+
+	"github.com/bt-tools/bt/lang/ast"
+	"github.com/bt-tools/bt/lang/builtins"
+	"github.com/bt-tools/bt/lang/types"
+)
+
+// Callee is what a call resolved to: a builtin, a macro or a fn.
+type Callee struct {
+	Builtin *builtins.Builtin
+	Macro   *ast.MacroDecl
+	Fn      *ast.FnDecl
+}
+
+// call checks a call. agg says the call is the value of a map assignment,
+// the only place aggregations (count(), hist() ...) may appear.
+func (c *checker) call(x *ast.CallExpr, agg bool) types.Type {
+	name := x.Fun.Name
+	if decls := c.prog.Macros[name]; len(decls) > 0 {
+		if d := c.pickMacro(x, decls); d != nil {
+			c.info.Calls[x] = &Callee{Macro: d}
+			return c.expandMacro(x, d, x.Args)
+		}
+		return types.Invalid
+	}
+	if fn := c.prog.Fns[name]; fn != nil {
+		c.info.Calls[x] = &Callee{Fn: fn}
+		return c.callFn(x, fn)
+	}
+	b, ok := builtins.Lookup(name)
+	if !ok {
+		for _, a := range x.Args {
+			c.arg(a)
+		}
+		d := c.errorf(x.Fun, "E205", "unknown function '%s'", name)
+		if m := closest(name, funcCandidates()); m != "" {
+			d.Hints = []string{"did you mean " + m + "()?"}
+		}
+		return types.Invalid
+	}
+	c.info.Calls[x] = &Callee{Builtin: b}
+	if b.Kind == builtins.Agg && !agg {
+		c.errorf(x, "E320", "%s() must be assigned to a map, as in @x = %s(...)", name, name)
+	}
+	if b.Context {
+		// args(), retval(), ... with parens: the same as the bare name.
+		if len(x.Args) == 0 {
+			return c.expr(x.Fun)
+		}
+	}
+	if name == "delete" && len(x.Args) == 1 {
+		if _, ok := ast.Unparen(x.Args[0]).(*ast.MapAccess); ok {
+			c.warnf(x, "W402", "delete(@m[key]) is deprecated").Hints = []string{"write delete(@m, key)"}
+		}
+	}
+	if name == "exit" && c.inForLoop() {
+		c.errorf(x, "E409", "exit() cannot be used inside a for loop body")
+	}
+	cc := c.newCallCtx(x)
+	t := c.runCheck(x, b, cc)
+	if t == nil {
+		t = types.Invalid
+	}
+	return t
+}
+
+func funcCandidates() []string {
+	var names []string
+	for _, b := range builtins.All() {
+		if b.Kind != builtins.Var {
+			names = append(names, b.Name)
+		}
+	}
+	return names
+}
+
+// runCheck runs the table's checks for a builtin use; cc is nil for a
+// bare builtin variable.
+func (c *checker) runCheck(x ast.Node, b *builtins.Builtin, cc *callCtx) types.Type {
+	if cc == nil {
+		cc = &callCtx{c: c, node: x}
+	}
+	return b.CheckCall(cc)
+}
+
+// checkAllowed is done by CheckCall; kept as a hook for bare variables.
+func (c *checker) checkAllowed(ast.Node, *builtins.Builtin) {}
+
+// arg checks one argument according to its syntactic form, without
+// reading maps that are only named (print(@h), clear(@m)).
+func (c *checker) arg(a ast.Expr) (types.Type, builtins.Form) {
+	switch x := ast.Unparen(a).(type) {
+	case *ast.MapExpr:
+		m := c.nameMap(x)
+		var t types.Type = types.Invalid
+		if m != nil && m.Value != nil {
+			t = readType(m.Value)
+		}
+		c.info.Types[a] = t
+		c.info.Types[x] = t
+		return t, builtins.FormMap
+	case *ast.MapAccess:
+		kt := c.keyType(x.Keys)
+		m := c.useMap(x.Map, true)
+		var t types.Type = types.Invalid
+		if m != nil && m.Value != nil {
+			c.checkKey(x, m, kt)
+			t = readType(m.Value)
+		}
+		c.info.Types[a] = t
+		c.info.Types[x] = t
+		return t, builtins.FormMapElem
+	case *ast.VarExpr:
+		return c.expr(a), builtins.FormVar
+	case *ast.Ident:
+		if !c.identKnown(x.Name) {
+			return types.Invalid, builtins.FormIdent
+		}
+	case *ast.TypeExpr:
+		t := c.resolveType(x)
+		c.info.Types[a] = t
+		return t, builtins.FormType
+	case *ast.TypeofExpr:
+		t := c.typeArg(x.Arg)
+		c.info.Types[a] = t
+		return t, builtins.FormType
+	}
+	return c.expr(a), builtins.FormExpr
+}
+
+// identKnown reports whether a bare name refers to a value.
+func (c *checker) identKnown(name string) bool {
+	switch {
+	case name == "args" || name == "retval" || name == "ctx" || name == "func" || name == "probe" || isArgN(name):
+		return true
+	}
+	if b, ok := builtins.Lookup(name); ok && b.Kind == builtins.Var {
+		return true
+	}
+	if len(c.prog.Macros[name]) > 0 {
+		return true
+	}
+	if c.prog.C != nil {
+		if _, ok := c.prog.C.Defines[name]; ok {
+			return true
+		}
+		if _, ok := c.prog.C.EnumConsts[name]; ok {
+			return true
+		}
+	}
+	if k := c.opts.Kernel; k != nil {
+		if _, _, err := k.EnumConst(name); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// callCtx is the checker's implementation of builtins.Call.
+type callCtx struct {
+	c     *checker
+	node  ast.Node
+	call  *ast.CallExpr
+	types []types.Type
+	forms []builtins.Form
+}
+
+func (c *checker) newCallCtx(x *ast.CallExpr) *callCtx {
+	cc := &callCtx{c: c, node: x, call: x}
+	for _, a := range x.Args {
+		t, f := c.arg(a)
+		cc.types = append(cc.types, t)
+		cc.forms = append(cc.forms, f)
+	}
+	return cc
+}
+
+func (cc *callCtx) NArgs() int { return len(cc.types) }
+
+func (cc *callCtx) ArgType(i int) types.Type {
+	if i < 0 || i >= len(cc.types) || cc.types[i] == nil {
+		return types.Invalid
+	}
+	return cc.types[i]
+}
+
+func (cc *callCtx) argExpr(i int) ast.Expr {
+	if cc.call == nil || i < 0 || i >= len(cc.call.Args) {
+		return nil
+	}
+	return cc.call.Args[i]
+}
+
+func (cc *callCtx) ArgInt(i int) (int64, bool) {
+	if a := cc.argExpr(i); a != nil {
+		return cc.c.intConst(ast.Unparen(a))
+	}
+	return 0, false
+}
+
+func (cc *callCtx) ArgString(i int) (string, bool) {
+	if a := cc.argExpr(i); a != nil {
+		return cc.c.stringConst(a)
+	}
+	return "", false
+}
+
+func (cc *callCtx) ArgIdent(i int) (string, bool) {
+	if a := cc.argExpr(i); a != nil {
+		if id, ok := ast.Unparen(a).(*ast.Ident); ok {
+			cc.c.info.Idents[id] = &Object{Kind: ObjStackMode, Name: id.Name}
+			return id.Name, true
+		}
+	}
+	return "", false
+}
+
+func (cc *callCtx) MapValue(i int) types.Type {
+	a := cc.argExpr(i)
+	if a == nil {
+		return nil
+	}
+	var mx *ast.MapExpr
+	switch x := ast.Unparen(a).(type) {
+	case *ast.MapExpr:
+		mx = x
+	case *ast.MapAccess:
+		mx = x.Map
+	default:
+		return nil
+	}
+	if m := cc.c.prog.Maps[mapName(mx)]; m != nil {
+		return m.Value
+	}
+	return nil
+}
+
+func (cc *callCtx) ArgForm(i int) builtins.Form {
+	if i < 0 || i >= len(cc.forms) {
+		return builtins.FormExpr
+	}
+	return cc.forms[i]
+}
+
+func (cc *callCtx) Provider() string {
+	if p := cc.c.provider(); p != nil {
+		return p.Name
+	}
+	return ""
+}
+
+func (cc *callCtx) Unsafe() bool     { return cc.c.opts.Unsafe }
+func (cc *callCtx) MaxStrlen() int64 { return cc.c.opts.MaxStrlen }
+func (cc *callCtx) InLoop() bool     { return cc.c.inForLoop() }
+
+func (cc *callCtx) at(i int) ast.Node {
+	if a := cc.argExpr(i); a != nil {
+		return a
+	}
+	return cc.node
+}
+
+func (cc *callCtx) Errorf(i int, code, format string, args ...any) {
+	cc.c.errorf(cc.at(i), code, "%s", fmt.Sprintf(format, args...))
+}
+
+func (cc *callCtx) Warnf(i int, code, format string, args ...any) {
+	cc.c.warnf(cc.at(i), code, "%s", fmt.Sprintf(format, args...))
+}
+
+// callFn checks a call of a fn declared in the script.
+func (c *checker) callFn(x *ast.CallExpr, fn *ast.FnDecl) types.Type {
+	for _, a := range x.Args {
+		c.expr(a)
+	}
+	if len(x.Args) != len(fn.Params) {
+		c.errorf(x, "E321", "%s() takes %d arguments (%d given)", fn.Name.Name, len(fn.Params), len(x.Args))
+	}
+	if fn.Result == nil {
+		return types.Void
+	}
+	return c.withInfo(func() types.Type { return c.resolveType(fn.Result) })
+}

@@ -1,0 +1,370 @@
+package sema
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bt-tools/bt/lang/ast"
+	"github.com/bt-tools/bt/lang/cdef"
+	"github.com/bt-tools/bt/lang/diag"
+	"github.com/bt-tools/bt/lang/kernel"
+	"github.com/bt-tools/bt/lang/probes"
+	"github.com/bt-tools/bt/lang/token"
+	"github.com/bt-tools/bt/lang/types"
+)
+
+// maxPasses bounds the fix-point iteration over map types: a map read in
+// a probe before the probe that writes it needs a second pass.
+const maxPasses = 4
+
+type checker struct {
+	opts Options
+	file *token.File
+	f    *ast.File
+	prog *Program
+	errs diag.List
+
+	// report is false on the passes before the last: they only learn
+	// map types.
+	report  bool
+	changed bool // a map type was learned in this pass
+
+	// The current probe body context.
+	probe   *ast.Probe
+	point   *Point
+	group   []*Point
+	info    *Info
+	scope   *scope
+	loops   int
+	macros  []string // macro expansion stack, for recursion errors
+	defines []string // #define expansion stack
+
+	cErrs      diag.List // from the C prologue, reported on the last pass
+	configErrs diag.List
+
+	forDepth    int                 // for-loop bodies run as callbacks without ctx
+	aggOK       bool                // the call being checked is the value of a map assignment
+	defineCache map[string]ast.Expr // parsed #define bodies
+	argNodes    map[ast.Node]bool   // nodes of macro arguments substituted into a body
+	callerScope *scope              // the scope those arguments are evaluated in
+}
+
+func newChecker(file *token.File, f *ast.File, opts Options) *checker {
+	if opts.MaxStrlen == 0 {
+		opts.MaxStrlen = 1024
+	}
+	return &checker{
+		opts: opts, file: file, f: f,
+		prog: &Program{
+			File: f, Tok: file,
+			Maps:   map[string]*Map{},
+			Macros: map[string][]*ast.MacroDecl{},
+			Fns:    map[string]*ast.FnDecl{},
+			Info:   newInfo(),
+		},
+	}
+}
+
+func (c *checker) errorf(n ast.Node, code, format string, args ...any) *diag.Diagnostic {
+	return c.errorAt(n.Pos(), n.End(), code, format, args...)
+}
+
+func (c *checker) errorAt(pos, end token.Pos, code, format string, args ...any) *diag.Diagnostic {
+	if !c.report {
+		return &diag.Diagnostic{}
+	}
+	msg := fmt.Sprintf(format, args...)
+	if c.point != nil && len(c.group) > 0 && c.mixed() {
+		msg = fmt.Sprintf("%s (for %s)", msg, c.groupNames())
+	}
+	return c.errs.Errorf(pos, end, code, "%s", msg)
+}
+
+func (c *checker) warnf(n ast.Node, code, format string, args ...any) *diag.Diagnostic {
+	if !c.report {
+		return &diag.Diagnostic{}
+	}
+	return c.errs.Warnf(n.Pos(), n.End(), code, format, args...)
+}
+
+// mixed reports whether the current probe is checked for several layouts.
+func (c *checker) mixed() bool {
+	for _, p := range c.prog.Probes {
+		if p.Decl == c.probe {
+			return len(p.Groups) > 1
+		}
+	}
+	return false
+}
+
+func (c *checker) groupNames() string {
+	names := make([]string, 0, len(c.group))
+	for _, p := range c.group {
+		names = append(names, p.AP.String())
+		if len(names) == 3 && len(c.group) > 3 {
+			names = append(names, fmt.Sprintf("and %d more", len(c.group)-3))
+			break
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func (c *checker) run() {
+	c.prologue()
+	c.collectProbes()
+	for pass := 0; pass < maxPasses; pass++ {
+		c.changed = false
+		c.report = false
+		c.checkBodies()
+		if !c.changed {
+			break
+		}
+	}
+	// The reporting pass: map types are now as complete as they get.
+	c.report = true
+	c.reportPrologue()
+	c.checkBodies()
+	c.checkMaps()
+}
+
+// prologue processes C definitions, the config block, macros, fns and
+// map declarations.
+func (c *checker) prologue() {
+	var cdecls []ast.Decl
+	for _, d := range c.f.Decls {
+		switch d := d.(type) {
+		case *ast.PreprocDecl, *ast.CDecl:
+			cdecls = append(cdecls, d)
+		case *ast.MacroDecl:
+			c.prog.Macros[d.Name.Name] = append(c.prog.Macros[d.Name.Name], d)
+		case *ast.FnDecl:
+			c.prog.Fns[d.Name.Name] = d
+		case *ast.ConfigDecl:
+			c.prog.Config = c.config(d)
+		}
+	}
+	if c.prog.Config == nil {
+		c.prog.Config = defaultConfig()
+	}
+	if c.prog.Config.MaxStrlen > 0 && c.opts.MaxStrlen == 1024 {
+		c.opts.MaxStrlen = c.prog.Config.MaxStrlen
+	}
+	c.prog.C = c.processC(cdecls)
+}
+
+func (c *checker) processC(decls []ast.Decl) *cdef.Result {
+	var opts cdef.Options
+	if c.opts.Kernel != nil {
+		opts.UseKernel(c.opts.Kernel)
+	}
+	res, errs := cdef.Process(c.file, decls, opts)
+	c.cErrs = errs
+	return res
+}
+
+func (c *checker) reportPrologue() {
+	c.errs = append(c.errs, c.cErrs...)
+	c.errs = append(c.errs, c.configErrs...)
+	for _, d := range c.f.Decls {
+		switch d := d.(type) {
+		case *ast.MapDecl:
+			c.mapDecl(d)
+		case *ast.MacroDecl:
+			c.macroDecl(d)
+		case *ast.FnDecl:
+			c.fnDecl(d)
+		case *ast.ImportDecl:
+			c.warnf(d, "W202", "import is not supported by bt yet; %s is not read", d.Path.Lit)
+		}
+	}
+}
+
+// collectProbes parses, substitutes and expands every attach point.
+func (c *checker) collectProbes() {
+	for _, d := range c.f.Decls {
+		pd, ok := d.(*ast.Probe)
+		if !ok {
+			continue
+		}
+		p := &Probe{Decl: pd}
+		for _, src := range pd.Attach {
+			p.Points = append(p.Points, c.points(src)...)
+		}
+		p.Groups = groupPoints(p.Points)
+		c.prog.Probes = append(c.prog.Probes, p)
+	}
+}
+
+// points turns one attach point as written into concrete points.
+func (c *checker) points(src *ast.AttachPoint) []*Point {
+	raw, err := probes.Substitute(src.Raw, c.opts.Params)
+	if err != nil {
+		c.probeError(src, err)
+		return nil
+	}
+	ap, err := probes.Parse(raw)
+	if err != nil {
+		c.probeError(src, err)
+		return nil
+	}
+	k := c.opts.Kernel
+	if k == nil || ap.Provider.Special || c.opts.NoExpand && ap.Wildcard {
+		return []*Point{{Source: src, AP: ap}}
+	}
+	aps := []*probes.AttachPoint{ap}
+	if ap.Wildcard {
+		aps, err = probes.Expand(ap, k)
+		if err != nil || len(aps) == 0 {
+			c.probeWarning(src, err, ap)
+			return []*Point{{Source: src, AP: ap, Err: err}}
+		}
+	}
+	out := make([]*Point, 0, len(aps))
+	for _, a := range aps {
+		out = append(out, c.point1(src, a, k))
+	}
+	return out
+}
+
+func (c *checker) point1(src *ast.AttachPoint, ap *probes.AttachPoint, k kernel.Info) *Point {
+	pt := &Point{Source: src, AP: ap}
+	if !ap.Wildcard {
+		if err := probes.Exists(ap, k); err != nil {
+			pt.Err = err
+			c.probeWarning(src, err, ap)
+			return pt
+		}
+	}
+	if ap.Provider.Args {
+		if args, err := probes.ArgsType(ap, k); err == nil {
+			pt.Args = args
+		}
+	}
+	if ap.Provider.Retval {
+		if t, err := probes.RetvalType(ap, k); err == nil {
+			pt.Retval = t
+		}
+	}
+	return pt
+}
+
+// probeError reports a malformed attach point. Attach-point diagnostics
+// are reported once, in collectProbes, so they bypass c.report.
+func (c *checker) probeError(src *ast.AttachPoint, err error) {
+	code, msg, hint := "E500", err.Error(), ""
+	pos, end := src.Pos(), src.End()
+	if pe, ok := err.(*probes.ProbeError); ok {
+		code, hint = pe.Code, pe.Hint
+		if pe.End > pe.Off && pe.End <= len(src.Raw) {
+			pos, end = src.Pos()+token.Pos(pe.Off), src.Pos()+token.Pos(pe.End)
+		}
+	}
+	d := c.errs.Errorf(pos, end, code, "%s", msg)
+	if hint != "" {
+		d.Hints = append(d.Hints, hint)
+	}
+}
+
+// probeWarning reports an attach point whose target is missing on this
+// kernel: the script is still valid, but attaching will fail (bt run
+// turns it into an error unless missing_probes says otherwise).
+func (c *checker) probeWarning(src *ast.AttachPoint, err error, ap *probes.AttachPoint) {
+	code, msg := "W503", fmt.Sprintf("no match for %s on this kernel", ap.Raw)
+	if err != nil {
+		msg = err.Error()
+		if pe, ok := err.(*probes.ProbeError); ok && pe.Code != "" && strings.HasPrefix(pe.Code, "W") {
+			code = pe.Code
+		}
+	}
+	c.errs.Warnf(src.Pos(), src.End(), code, "%s", msg)
+}
+
+// groupPoints partitions points by layout: same provider, same args
+// struct and same retval type. (The probe builtin differs per point too,
+// but it is a string either way; the compiler folds it per program.)
+func groupPoints(pts []*Point) [][]*Point {
+	var groups [][]*Point
+	index := map[string]int{}
+	for _, p := range pts {
+		key := layoutKey(p)
+		if i, ok := index[key]; ok {
+			groups[i] = append(groups[i], p)
+			continue
+		}
+		index[key] = len(groups)
+		groups = append(groups, []*Point{p})
+	}
+	return groups
+}
+
+func layoutKey(p *Point) string {
+	key := p.AP.Provider.Name
+	if p.Args != nil {
+		key += "|" + structKey(p.Args)
+	}
+	if p.Retval != nil {
+		key += "|ret " + p.Retval.String()
+	}
+	return key
+}
+
+func structKey(s *types.Struct) string {
+	var b strings.Builder
+	for _, f := range s.Fields() {
+		fmt.Fprintf(&b, "%s:%s@%d;", f.Name, f.Type, f.Offset)
+	}
+	return b.String()
+}
+
+// checkBodies checks every probe body once per layout group.
+func (c *checker) checkBodies() {
+	for _, p := range c.prog.Probes {
+		groups := p.Groups
+		if len(groups) == 0 {
+			// No usable attach point: still check the body for everything
+			// that does not depend on the context.
+			groups = [][]*Point{nil}
+		}
+		for gi, g := range groups {
+			info := newInfo()
+			if gi == 0 {
+				info = c.prog.Info
+			}
+			c.checkProbe(p, g, info)
+			for _, pt := range g {
+				pt.Info = info
+			}
+		}
+	}
+}
+
+func (c *checker) checkProbe(p *Probe, group []*Point, info *Info) {
+	c.probe, c.group, c.info = p.Decl, group, info
+	c.point = nil
+	if len(group) > 0 {
+		c.point = group[0]
+	}
+	c.scope = newScope(nil, p.Decl)
+	c.loops = 0
+	if p.Decl.Pred != nil {
+		c.cond(p.Decl.Pred.Cond, "predicate")
+	}
+	c.block(p.Decl.Body)
+	c.scope.finish(c)
+	c.probe, c.point, c.group = nil, nil, nil
+}
+
+// provider returns the current probe's provider, or nil.
+func (c *checker) provider() *probes.Provider {
+	if c.point != nil {
+		return c.point.AP.Provider
+	}
+	if c.probe != nil {
+		for _, src := range c.probe.Attach {
+			if ap, err := probes.Parse(src.Raw); err == nil {
+				return ap.Provider
+			}
+		}
+	}
+	return nil
+}

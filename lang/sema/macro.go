@@ -1,0 +1,181 @@
+package sema
+
+import (
+	"strings"
+
+	"github.com/bt-tools/bt/lang/ast"
+	"github.com/bt-tools/bt/lang/types"
+)
+
+// Expansion is the checked copy of a macro body for one call site.
+type Expansion struct {
+	Decl *ast.MacroDecl
+	Body *ast.Block
+}
+
+// pickMacro chooses the overload whose parameters fit the arguments:
+// $v parameters take variables, @m parameters take maps, names take any
+// expression.
+func (c *checker) pickMacro(x *ast.CallExpr, decls []*ast.MacroDecl) *ast.MacroDecl {
+	for _, d := range decls {
+		if fits(d, x.Args) {
+			return d
+		}
+	}
+	d := decls[0]
+	for _, a := range x.Args {
+		c.arg(a)
+	}
+	c.errorf(x, "E254", "no macro %s takes these arguments (%s takes %s)", x.Fun.Name, x.Fun.Name, paramList(d))
+	return nil
+}
+
+func fits(d *ast.MacroDecl, args []ast.Expr) bool {
+	if len(d.Params) != len(args) {
+		return false
+	}
+	for i, p := range d.Params {
+		switch p.(type) {
+		case *ast.VarExpr:
+			if _, ok := ast.Unparen(args[i]).(*ast.VarExpr); !ok {
+				return false
+			}
+		case *ast.MapExpr:
+			if _, ok := ast.Unparen(args[i]).(*ast.MapExpr); !ok {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func paramList(d *ast.MacroDecl) string {
+	if len(d.Params) == 0 {
+		return "no arguments"
+	}
+	parts := make([]string, len(d.Params))
+	for i, p := range d.Params {
+		switch p := p.(type) {
+		case *ast.VarExpr:
+			parts[i] = "$" + p.Name
+		case *ast.MapExpr:
+			parts[i] = "@" + p.Name
+		case *ast.Ident:
+			parts[i] = p.Name
+		}
+	}
+	return "(" + strings.Join(parts, ", ") + ")"
+}
+
+// expandMacro checks a copy of the macro's body for this call site.
+// Macros are hygienic: the body sees only its own variables and what is
+// passed in: $v parameters alias the caller's variables, @m parameters
+// the caller's maps, and name parameters stand for the argument
+// expressions, which are evaluated in the caller's scope.
+func (c *checker) expandMacro(site ast.Expr, d *ast.MacroDecl, args []ast.Expr) types.Type {
+	for _, name := range c.macros {
+		if name == d.Name.Name {
+			c.errorf(site, "E250", "macro recursion: %s -> %s", strings.Join(c.macros, " -> "), d.Name.Name)
+			return types.Invalid
+		}
+	}
+	if len(c.macros) > 64 {
+		c.errorf(site, "E250", "macro expansion is too deep")
+		return types.Invalid
+	}
+	caller := c.scope
+	inner := newScope(nil, c.probe)
+	maps := map[string]string{}
+	exprs := map[string]ast.Expr{}
+	for i, p := range d.Params {
+		switch p := p.(type) {
+		case *ast.VarExpr:
+			arg := ast.Unparen(args[i]).(*ast.VarExpr)
+			if v := caller.lookup(arg.Name); v != nil {
+				v.Refs = append(v.Refs, arg)
+				c.info.Vars[arg] = v
+				inner.declare(&Var{Name: p.Name, Type: v.Type, Decl: v.Decl, Probe: v.Probe})
+				inner.vars[p.Name] = v
+			} else {
+				c.errorf(arg, "E201", "undefined variable $%s", arg.Name)
+			}
+		case *ast.MapExpr:
+			maps[p.Name] = ast.Unparen(args[i]).(*ast.MapExpr).Name
+		case *ast.Ident:
+			exprs[p.Name] = args[i]
+		}
+	}
+	argNodes := map[ast.Node]bool{}
+	body := ast.CloneWith(d.Body, func(n ast.Node) (ast.Node, bool) {
+		switch n := n.(type) {
+		case *ast.MapExpr:
+			if to, ok := maps[n.Name]; ok {
+				return &ast.MapExpr{At: n.At, Name: to}, true
+			}
+		case *ast.Ident:
+			if e, ok := exprs[n.Name]; ok {
+				cp := ast.Clone(e).(ast.Expr)
+				ast.Inspect(cp, func(m ast.Node) bool {
+					if m != nil {
+						argNodes[m] = true
+					}
+					return true
+				})
+				return &ast.ParenExpr{Lparen: n.Pos(), X: cp, Rparen: n.End() - 1}, true
+			}
+		}
+		return nil, false
+	}).(*ast.Block)
+	c.info.Expansions[site] = &Expansion{Decl: d, Body: body}
+
+	c.macros = append(c.macros, d.Name.Name)
+	savedScope, savedArgs, savedCaller := c.scope, c.argNodes, c.callerScope
+	c.scope, c.argNodes, c.callerScope = inner, argNodes, caller
+	t := c.block(body)
+	c.scope, c.argNodes, c.callerScope = savedScope, savedArgs, savedCaller
+	c.macros = c.macros[:len(c.macros)-1]
+	return t
+}
+
+// macroDecl checks what can be checked of a macro without a call site.
+func (c *checker) macroDecl(d *ast.MacroDecl) {
+	seen := map[string]bool{}
+	for _, p := range d.Params {
+		var name string
+		switch p := p.(type) {
+		case *ast.VarExpr:
+			name = "$" + p.Name
+		case *ast.MapExpr:
+			name = "@" + p.Name
+		case *ast.Ident:
+			name = p.Name
+			if isArgN(name) || name == "args" || name == "ctx" || name == "pid" || name == "tid" || name == "nsecs" || name == "kstack" || name == "ustack" {
+				c.errorf(p, "E255", "macro parameter '%s' is the name of a builtin", name)
+			}
+		}
+		if seen[name] {
+			c.errorf(p, "E255", "duplicate macro parameter '%s'", name)
+		}
+		seen[name] = true
+	}
+}
+
+// fnDecl checks a fn body with its parameters declared.
+func (c *checker) fnDecl(d *ast.FnDecl) {
+	saved := c.info
+	c.info = c.prog.Info
+	c.scope = newScope(nil, nil)
+	for _, p := range d.Params {
+		t := c.resolveType(p.Type)
+		v := &Var{Name: p.Var.Name, Type: t, Decl: p.Var, Let: true}
+		v.Refs = append(v.Refs, p.Var)
+		c.scope.declare(v)
+		c.info.Vars[p.Var] = v
+	}
+	if d.Result != nil {
+		c.resolveType(d.Result)
+	}
+	c.block(d.Body)
+	c.scope = nil
+	c.info = saved
+}
