@@ -56,9 +56,6 @@ func (c *checker) call(x *ast.CallExpr, agg bool) types.Type {
 			c.warnf(x, "W402", "delete(@m[key]) is deprecated").Hints = []string{"write delete(@m, key)"}
 		}
 	}
-	if name == "exit" && c.inForLoop() {
-		c.errorf(x, "E409", "exit() cannot be used inside a for loop body")
-	}
 	cc := c.newCallCtx(x)
 	t := c.runCheck(x, b, cc)
 	if t == nil {
