@@ -211,6 +211,10 @@ func (c *checker) points(src *ast.AttachPoint) []*Point {
 	if k == nil || ap.Provider.Special || c.opts.NoExpand && ap.Wildcard {
 		return []*Point{{Source: src, AP: ap}}
 	}
+	if err := probes.Resolve(ap, k); err != nil {
+		c.probeWarning(src, err, ap)
+		return []*Point{{Source: src, AP: ap, Err: err}}
+	}
 	aps := []*probes.AttachPoint{ap}
 	if ap.Wildcard {
 		aps, err = probes.Expand(ap, k)
