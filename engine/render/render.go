@@ -1,0 +1,182 @@
+// Package render connects the runtime to engine/output: it decodes event
+// payloads and map snapshots laid out as the plan says and prints them as
+// bpftrace does. It implements runtime.Printer.
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/bt-tools/bt/engine/output"
+	"github.com/bt-tools/bt/engine/plan"
+	"github.com/bt-tools/bt/engine/runtime"
+	"github.com/bt-tools/bt/lang/types"
+)
+
+// Printer renders events and maps with an output.Printer.
+type Printer struct {
+	Out *output.Printer
+
+	mu      sync.Mutex
+	formats map[*plan.Event]*output.PrintfFormat
+}
+
+var _ runtime.Printer = (*Printer)(nil)
+
+// New returns a Printer over p.
+func New(p *output.Printer) *Printer {
+	return &Printer{Out: p, formats: map[*plan.Event]*output.PrintfFormat{}}
+}
+
+func (r *Printer) json() bool { return r.Out.Format == output.JSON }
+
+// args decodes an event payload: each argument in an 8-byte aligned slot.
+func args(ev *plan.Event, payload []byte) ([]output.Value, error) {
+	vals := make([]output.Value, 0, len(ev.Args))
+	off := 0
+	for _, t := range ev.Args {
+		n := slot(t)
+		if off+n > len(payload) {
+			return nil, fmt.Errorf("event %d: payload of %d bytes is too short for its arguments", ev.ID, len(payload))
+		}
+		v, err := output.Decode(t, payload[off:off+int(t.Size())])
+		if err != nil {
+			return nil, err
+		}
+		vals = append(vals, v)
+		off += n
+	}
+	return vals, nil
+}
+
+func slot(t types.Type) int {
+	n := int(t.Size())
+	if n == 0 {
+		n = 8
+	}
+	return (n + 7) &^ 7
+}
+
+func (r *Printer) format(ev *plan.Event) *output.PrintfFormat {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f, ok := r.formats[ev]
+	if !ok {
+		f = output.ParsePrintf(ev.Format, r.Out.Era)
+		r.formats[ev] = f
+	}
+	return f
+}
+
+// Printf writes a printf event.
+func (r *Printer) Printf(w io.Writer, ev *plan.Event, payload []byte) error {
+	vals, err := args(ev, payload)
+	if err != nil {
+		return err
+	}
+	s := r.Out.SprintfParsed(r.format(ev), vals)
+	if r.json() {
+		return writeJSON(w, "printf", s)
+	}
+	_, err = io.WriteString(w, s)
+	return err
+}
+
+// Sprintf formats the text of errorf, warnf, cat and system events.
+func (r *Printer) Sprintf(dst []byte, ev *plan.Event, payload []byte) ([]byte, error) {
+	vals, err := args(ev, payload)
+	if err != nil {
+		return dst, err
+	}
+	return append(dst, r.Out.SprintfParsed(r.format(ev), vals)...), nil
+}
+
+// Message writes runtime-produced text of a kind (time, cat, join, syscall).
+func (r *Printer) Message(w io.Writer, kind string, text []byte) error {
+	if r.json() {
+		return writeJSON(w, kind, string(text))
+	}
+	_, err := w.Write(text)
+	return err
+}
+
+// Value writes print(value).
+func (r *Printer) Value(w io.Writer, ev *plan.Event, payload []byte) error {
+	vals, err := args(ev, payload)
+	if err != nil || len(vals) == 0 {
+		return err
+	}
+	if r.json() {
+		_, err = fmt.Fprintf(w, "{\"type\": \"value\", \"data\": %s}\n", r.Out.JSON(vals[0]))
+		return err
+	}
+	_, err = fmt.Fprintln(w, r.Out.Text(vals[0]))
+	return err
+}
+
+// Map writes a map snapshot.
+func (r *Printer) Map(w io.Writer, m *plan.Map, d *runtime.MapData, top, div uint64) error {
+	dump := output.MapDump{Name: m.UserName, Value: m.Value}
+	if !m.Scalar {
+		dump.Key = m.Key
+	}
+	entries, err := entries(m, d)
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	dump.Entries = entries
+	return r.Out.PrintMap(w, dump, output.MapOptions{Top: int(top), Div: div})
+}
+
+func entries(m *plan.Map, d *runtime.MapData) ([]output.Entry, error) {
+	if agg, ok := m.Value.(*types.Agg); ok && m.Bucketed {
+		var key types.Type
+		if !m.Scalar {
+			key = m.Key
+		}
+		c := output.NewBucketCollector(key, agg)
+		for i, k := range d.Keys {
+			if err := c.Add(k, d.Values[i]); err != nil {
+				return nil, err
+			}
+		}
+		return c.Entries()
+	}
+	out := make([]output.Entry, 0, len(d.Keys))
+	for i, k := range d.Keys {
+		e := output.Entry{Raw: k}
+		if !m.Scalar {
+			kv, err := output.Decode(m.Key, k[:min(len(k), int(m.Key.Size()))])
+			if err != nil {
+				return nil, err
+			}
+			e.Key = kv
+		}
+		raw := d.Values[i]
+		if _, isAgg := m.Value.(*types.Agg); !isAgg {
+			raw = raw[:min(len(raw), int(m.Value.Size()))]
+		}
+		v, err := output.Decode(m.Value, raw)
+		if err != nil {
+			return nil, err
+		}
+		e.Value = v
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// writeJSON writes {"type": kind, "data": "text"} as bpftrace spaces it.
+func writeJSON(w io.Writer, kind, text string) error {
+	data, err := json.Marshal(text)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "{\"type\": \"%s\", \"data\": %s}\n", kind, data)
+	return err
+}
