@@ -302,7 +302,7 @@ func (g *gen) aggregate(pm *plan.Map, keys []ast.Expr, call *ast.CallExpr) {
 		g.emit(jump.Reg(asm.R1, v.reg, skip))
 		g.mark(set)
 		g.emit(asm.StoreMem(asm.R0, 0, v.reg, asm.DWord))
-	g.storeConst(asm.R0, 8, 1)
+		g.storeConst(asm.R0, 8, 1)
 	default:
 		g.failf(call, "bt run does not support %s() yet", agg.Kind)
 	}
