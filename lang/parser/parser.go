@@ -1022,6 +1022,12 @@ func (p *parser) parsePrimary() ast.Expr {
 	case token.STRUCT, token.UNION, token.ENUM:
 		// A type as an argument: container_of(p, struct x, f).
 		return p.parseType()
+	case token.CONFIG:
+		// "config" is a keyword at the top level and the config builtin
+		// (a record of the script's settings) in expressions.
+		id := &ast.Ident{NamePos: p.pos, Name: p.lit}
+		p.next()
+		return id
 	}
 	pos := p.pos
 	p.errorExpected(pos, "expression")

@@ -3,6 +3,8 @@ package sema
 import (
 	"fmt"
 
+	"github.com/bt-tools/bt/lang/token"
+
 	"github.com/bt-tools/bt/lang/ast"
 	"github.com/bt-tools/bt/lang/builtins"
 	"github.com/bt-tools/bt/lang/types"
@@ -56,12 +58,59 @@ func (c *checker) call(x *ast.CallExpr, agg bool) types.Type {
 			c.warnf(x, "W402", "delete(@m[key]) is deprecated").Hints = []string{"write delete(@m, key)"}
 		}
 	}
+	c.outParams(x, b)
 	cc := c.newCallCtx(x)
 	t := c.runCheck(x, b, cc)
 	if t == nil {
 		t = types.Invalid
 	}
+	c.foldMeta(x, name)
 	return t
+}
+
+// foldMeta computes the compile-time value of the stdlib's type
+// predicates (is_str ...) and kfunc_exist/kfunc_allowed, so that
+// "if comptime is_str(x)" picks its branch.
+func (c *checker) foldMeta(x *ast.CallExpr, name string) {
+	if len(x.Args) != 1 {
+		return
+	}
+	a := x.Args[0]
+	t := c.info.Types[a]
+	var v bool
+	switch name {
+	case "is_str":
+		v = types.IsString(t)
+	case "is_ptr":
+		v = isPtr(t)
+	case "is_array":
+		_, v = t.(*types.Array)
+	case "is_integer":
+		v = types.IsInt(t)
+	case "is_unsigned_integer":
+		v = types.IsInt(t) && !isSigned(t)
+	case "is_literal":
+		switch u := ast.Unparen(a).(type) {
+		case *ast.IntLit, *ast.StringLit, *ast.BoolLit:
+			v = true
+		case *ast.UnaryExpr:
+			_, v = ast.Unparen(u.X).(*ast.IntLit)
+			v = v && u.Op == token.SUB
+		}
+	case "kfunc_exist", "kfunc_allowed":
+		s, ok := c.stringConst(a)
+		if !ok || c.opts.Kernel == nil {
+			return
+		}
+		_, err := c.opts.Kernel.Func(s)
+		v = err == nil
+	default:
+		return
+	}
+	if types.IsInvalid(t) && name != "kfunc_exist" && name != "kfunc_allowed" {
+		return
+	}
+	c.info.Consts[x] = Const{Int: b2i(v)}
 }
 
 func funcCandidates() []string {
@@ -167,7 +216,14 @@ type callCtx struct {
 
 func (c *checker) newCallCtx(x *ast.CallExpr) *callCtx {
 	cc := &callCtx{c: c, node: x, call: x}
-	for _, a := range x.Args {
+	for i, a := range x.Args {
+		if i == 0 && x.Fun.Name == "str" {
+			if t, ok := c.strParam(a); ok {
+				cc.types = append(cc.types, t)
+				cc.forms = append(cc.forms, builtins.FormExpr)
+				continue
+			}
+		}
 		t, f := c.arg(a)
 		cc.types = append(cc.types, t)
 		cc.forms = append(cc.forms, f)
@@ -280,4 +336,69 @@ func (c *checker) callFn(x *ast.CallExpr, fn *ast.FnDecl) types.Type {
 		return types.Void
 	}
 	return c.withInfo(func() types.Type { return c.resolveType(fn.Result) })
+}
+
+// strParam types the argument of str($N) and str($N + k): a positional
+// parameter read as a string, whatever it holds ("use str($1) to treat
+// $1 as a string").
+func (c *checker) strParam(a ast.Expr) (types.Type, bool) {
+	x := ast.Unparen(a)
+	var offset ast.Expr
+	bin, _ := x.(*ast.BinaryExpr)
+	if bin != nil && bin.Op == token.ADD {
+		x, offset = ast.Unparen(bin.X), bin.Y
+	}
+	p, ok := x.(*ast.ParamExpr)
+	if !ok || p.N == 0 {
+		return nil, false
+	}
+	var t types.Type = &types.String{Len: c.opts.MaxStrlen}
+	if p.N <= len(c.opts.Params) {
+		s := c.opts.Params[p.N-1]
+		t = &types.String{Len: int64(len(s)) + 1}
+		if offset == nil {
+			c.info.Consts[p] = Const{IsStr: true, Str: s}
+		}
+	} else if c.opts.ParamsGiven {
+		c.warnf(p, "W208", "positional parameter %s is empty or not provided", p.Lit)
+		t = &types.String{Len: 1}
+	}
+	c.info.Types[p] = t
+	if offset != nil {
+		if ot := c.expr(offset); !types.IsInvalid(ot) && !intLike(ot) {
+			c.errorf(offset, "E305", "the '+' operator cannot be used on string and %s", ot)
+		}
+		c.info.Types[bin] = t
+	}
+	c.info.Types[a] = t
+	return t, true
+}
+
+// outParams marks the scratch variables a builtin writes (the $value of
+// find(@m, key, $value)) as assigned, with the map's value type when the
+// variable has none yet.
+func (c *checker) outParams(x *ast.CallExpr, b *builtins.Builtin) {
+	for i, p := range b.Params {
+		if p.Kind != builtins.VarArg || i >= len(x.Args) {
+			continue
+		}
+		ve, ok := ast.Unparen(x.Args[i]).(*ast.VarExpr)
+		if !ok {
+			continue
+		}
+		v := c.scope.lookup(ve.Name)
+		if v == nil {
+			continue // reported as undefined when the argument is checked
+		}
+		for s := c.scope; s != nil; s = s.parent {
+			delete(s.unassigned, v)
+		}
+		if v.Type == nil && len(x.Args) > 0 {
+			if mx, ok := ast.Unparen(x.Args[0]).(*ast.MapExpr); ok {
+				if m := c.prog.Maps[mapName(mx)]; m != nil && m.Value != nil {
+					v.Type = readType(m.Value)
+				}
+			}
+		}
+	}
 }

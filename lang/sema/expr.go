@@ -79,10 +79,7 @@ func (c *checker) expr1(x ast.Expr) types.Type {
 		}
 		return t
 	case *ast.TupleExpr:
-		if len(x.Elems) == 0 {
-			return types.None
-		}
-		tt := &types.Tuple{}
+		tt := &types.Tuple{} // () is the empty tuple, as upstream's Tuple({})
 		for _, e := range x.Elems {
 			tt.Elems = append(tt.Elems, storable(c.expr(e), c.isFlexible(e)))
 		}

@@ -29,6 +29,22 @@ func (c *checker) block(b *ast.Block) types.Type {
 			c.warnf(b.Value, "W205", "unreachable statement")
 		}
 		t = c.expr(b.Value)
+	} else if n := len(b.Stmts); n > 0 {
+		// A trailing if/else or block without ';' is the block's value
+		// (macro bodies end with "if comptime ... { a } else { b }").
+		switch last := b.Stmts[n-1].(type) {
+		case *ast.IfExpr:
+			if last.Else != nil && !last.Semi.IsValid() {
+				t = c.info.Types[last]
+			}
+		case *ast.Block:
+			if !last.Semi.IsValid() {
+				t = c.info.Types[last]
+			}
+		}
+		if t == nil {
+			t = types.Void
+		}
 	}
 	c.info.Types[b] = t
 	return t
@@ -131,6 +147,23 @@ func (c *checker) cond(x ast.Expr, what string) {
 
 func (c *checker) ifExpr(x *ast.IfExpr) types.Type {
 	c.cond(x.Cond, "condition")
+	if live, ok := c.comptimeBranch(x); ok {
+		// if comptime: the other branch is not compiled, so it is not
+		// checked either (that is what lets a macro call fail() or use
+		// a type-specific operation in a branch for other types).
+		var t types.Type = types.Void
+		switch b := live.(type) {
+		case *ast.Block:
+			t = c.block(b)
+		case *ast.IfExpr:
+			t = c.ifExpr(b)
+		}
+		if x.Else == nil {
+			t = types.Void
+		}
+		c.info.Types[x] = t
+		return t
+	}
 	then := c.block(x.Then)
 	var els types.Type = types.Void
 	switch e := x.Else.(type) {
@@ -238,4 +271,25 @@ func (c *checker) let(s *ast.LetStmt) {
 	}
 	t := c.expr(s.Value)
 	c.assignVar(v, s.Var, s.Value, t)
+}
+
+// comptimeBranch returns the branch of an "if comptime" whose condition
+// is known: Then or Else (nil when there is none). ok is false for other
+// conditions.
+func (c *checker) comptimeBranch(x *ast.IfExpr) (live ast.Node, ok bool) {
+	ct, isComptime := ast.Unparen(x.Cond).(*ast.ComptimeExpr)
+	if !isComptime {
+		return nil, false
+	}
+	k, known := c.intConst(ct)
+	if !known {
+		return nil, false
+	}
+	if k != 0 {
+		return x.Then, true
+	}
+	if x.Else == nil {
+		return nil, true
+	}
+	return x.Else, true
 }

@@ -197,7 +197,7 @@ func (c *checker) cast(x *ast.CastExpr) types.Type {
 		c.errorf(x, "E306", "cannot cast from %s to %s", from, to)
 		return types.Invalid
 	}
-	if types.Identical(from, to) && !c.isFlexible(x.X) {
+	if types.Identical(from, to) && !c.isFlexible(x.X) && !c.readsAggregation(x.X) {
 		if _, isInt := to.(*types.Int); isInt {
 			c.warnf(x, "W303", "unnecessary cast: the expression already has type %s", to)
 		}
@@ -248,4 +248,25 @@ func castable(from, to types.Type) bool {
 		}
 	}
 	return types.Identical(from, to)
+}
+
+// readsAggregation reports whether x reads a map of counts, sums, ...:
+// casting it converts the aggregation, even to the integer type it reads
+// as, so the cast is not unnecessary.
+func (c *checker) readsAggregation(x ast.Expr) bool {
+	var mx *ast.MapExpr
+	switch x := ast.Unparen(x).(type) {
+	case *ast.MapExpr:
+		mx = x
+	case *ast.MapAccess:
+		mx = x.Map
+	default:
+		return false
+	}
+	m := c.prog.Maps[mapName(mx)]
+	if m == nil {
+		return false
+	}
+	_, isAgg := m.Value.(*types.Agg)
+	return isAgg
 }
