@@ -146,21 +146,21 @@ const (
 // foreignFuncs are kernel functions that run outside the task that
 // caused their work.
 var foreignFuncs = map[string]string{
-	"blk_account_io_done":   completion + ", not in the task that issued the request",
-	"__blk_account_io_done": completion + ", not in the task that issued the request",
-	"blk_mq_end_request":    completion + ", not in the task that issued the request",
+	"blk_account_io_done":     completion + ", not in the task that issued the request",
+	"__blk_account_io_done":   completion + ", not in the task that issued the request",
+	"blk_mq_end_request":      completion + ", not in the task that issued the request",
 	"blk_mq_complete_request": completion + ", not in the task that issued the request",
-	"blk_update_request":    completion + ", not in the task that issued the request",
-	"bio_endio":             completion + ", not in the task that issued the request",
-	"tcp_retransmit_skb":    "retransmissions run from timers and incoming ACKs in softirq context, not in the task that owns the socket",
-	"tcp_v4_rcv":            softirq + ", not in the task that owns the socket",
-	"tcp_v6_rcv":            softirq + ", not in the task that owns the socket",
-	"ip_rcv":                softirq + ", not in the receiving task",
-	"__netif_receive_skb":   softirq + ", not in the receiving task",
-	"napi_gro_receive":      softirq + ", not in the receiving task",
-	"kfree_skb":             "packets are often freed in softirq context, not in the task that owns them",
-	"kfree_skb_reason":      "packets are often freed in softirq context, not in the task that owns them",
-	"tcp_drop":              softirq + ", not in the task that owns the socket",
+	"blk_update_request":      completion + ", not in the task that issued the request",
+	"bio_endio":               completion + ", not in the task that issued the request",
+	"tcp_retransmit_skb":      "retransmissions run from timers and incoming ACKs in softirq context, not in the task that owns the socket",
+	"tcp_v4_rcv":              softirq + ", not in the task that owns the socket",
+	"tcp_v6_rcv":              softirq + ", not in the task that owns the socket",
+	"ip_rcv":                  softirq + ", not in the receiving task",
+	"__netif_receive_skb":     softirq + ", not in the receiving task",
+	"napi_gro_receive":        softirq + ", not in the receiving task",
+	"kfree_skb":               "packets are often freed in softirq context, not in the task that owns them",
+	"kfree_skb_reason":        "packets are often freed in softirq context, not in the task that owns them",
+	"tcp_drop":                softirq + ", not in the task that owns the socket",
 }
 
 func foreignTracepoint(cat, ev string) (string, bool) {
