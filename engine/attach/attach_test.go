@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -51,9 +52,9 @@ type counter struct {
 	count *ebpf.Map
 }
 
-func (c counter) value(t *testing.T) uint64 { return attachtest.Value(t, c.count, 0) }
+func (c counter) value(t testing.TB) uint64 { return attachtest.Value(t, c.count, 0) }
 
-func loadCounter(t *testing.T, spec *ebpf.ProgramSpec, tgid int) counter {
+func loadCounter(t testing.TB, spec *ebpf.ProgramSpec, tgid int) counter {
 	t.Helper()
 	name := attachtest.Prefix() + "_c"
 	parts := []asm.Instructions{attachtest.Prologue()}
@@ -155,10 +156,20 @@ func TestProfile(t *testing.T) {
 	}
 }
 
+// lockedThread locks the test to its OS thread and returns the thread's
+// id: perf events opened for a pid count that thread (and threads it
+// creates later), as bpftrace's -p does, not the Go runtime's other
+// threads.
+func lockedThread(t *testing.T) int {
+	runtime.LockOSThread()
+	t.Cleanup(runtime.UnlockOSThread)
+	return unix.Gettid()
+}
+
 func TestProfilePID(t *testing.T) {
 	attachtest.RequireRoot(t)
 	c := loadCounter(t, &ebpf.ProgramSpec{Name: "bt_profp", Type: ebpf.PerfEvent}, 0)
-	mustAttach(t, c.prog, parse(t, "profile:ms:1"), attach.Options{PID: os.Getpid()})
+	mustAttach(t, c.prog, parse(t, "profile:ms:1"), attach.Options{PID: lockedThread(t)})
 	if !waitFor(func() bool { spin(20 * time.Millisecond); return c.value(t) > 0 }) {
 		t.Error("profile:ms:1 -p self never fired")
 	}
@@ -176,7 +187,7 @@ func TestInterval(t *testing.T) {
 func TestSoftware(t *testing.T) {
 	attachtest.RequireRoot(t)
 	c := loadCounter(t, &ebpf.ProgramSpec{Name: "bt_sw", Type: ebpf.PerfEvent}, 0)
-	mustAttach(t, c.prog, parse(t, "software:page-faults:1"), attach.Options{PID: os.Getpid()})
+	mustAttach(t, c.prog, parse(t, "software:page-faults:1"), attach.Options{PID: lockedThread(t)})
 	if !waitFor(func() bool { touchPages(64); return c.value(t) > 0 }) {
 		t.Error("software:page-faults:1 -p self never fired")
 	}
@@ -393,44 +404,6 @@ func TestTrigger(t *testing.T) {
 	if n := c.value(t); n != 3 {
 		t.Errorf("begin ran %d times, want 3", n)
 	}
-}
-
-// TestCloseAllParallel attaches several tracepoints and reports how long
-// closing them one by one and all at once takes (a measurement, not an
-// assertion: DESIGN.md 7).
-func TestCloseAllParallel(t *testing.T) {
-	attachtest.RequireRoot(t)
-	const n = 16
-	c := loadCounter(t, &ebpf.ProgramSpec{Name: "bt_tpn", Type: ebpf.TracePoint}, os.Getpid())
-	events := []string{"sys_enter_getpid", "sys_enter_getppid", "sys_enter_getuid", "sys_enter_geteuid",
-		"sys_enter_getgid", "sys_enter_getegid", "sys_enter_gettid", "sys_enter_getpgid",
-		"sys_exit_getpid", "sys_exit_getppid", "sys_exit_getuid", "sys_exit_geteuid",
-		"sys_exit_getgid", "sys_exit_getegid", "sys_exit_gettid", "sys_exit_getpgid"}
-	attachN := func() []attach.Attachment {
-		var as []attach.Attachment
-		for _, ev := range events[:n] {
-			a, err := attach.Attach(context.Background(), c.prog, parse(t, "tracepoint:syscalls:"+ev), attach.Options{})
-			if err != nil {
-				attach.CloseAll(as)
-				t.Fatal(err)
-			}
-			as = append(as, a)
-		}
-		return as
-	}
-	as := attachN()
-	start := time.Now()
-	for _, a := range as {
-		a.Close()
-	}
-	seq := time.Since(start)
-	as = attachN()
-	start = time.Now()
-	if err := attach.CloseAll(as); err != nil {
-		t.Fatal(err)
-	}
-	par := time.Since(start)
-	t.Logf("detaching %d tracepoints: one by one %v (%v each), CloseAll %v", n, seq, seq/n, par)
 }
 
 func TestEnsureTracefs(t *testing.T) {

@@ -79,6 +79,7 @@ type runner struct {
 	lost      uint64
 	lostCheck int64 // nanotime of the last lost-events check
 	watchers  []func()
+	watching  sync.WaitGroup // the watcher goroutines
 	child     *Child
 }
 
@@ -270,6 +271,7 @@ func (r *runner) close() error {
 		stop()
 	}
 	r.watchers = nil
+	r.watching.Wait() // a self probe may be running: wait before closing it
 	if r.child != nil {
 		r.child.Kill()
 	}

@@ -18,32 +18,32 @@ import (
 func (r *runner) watch(ctx context.Context) {
 	done := make(chan struct{})
 	r.watchers = append(r.watchers, func() { close(done) })
-	go func() {
+	r.watching.Go(func() {
 		select {
 		case <-ctx.Done():
 			r.requestStop()
 		case <-done:
 		}
-	}()
+	})
 	if r.child != nil {
-		go func() {
+		r.watching.Go(func() {
 			select {
 			case <-r.child.Done():
 				r.requestStop()
 			case <-done:
 			}
-		}()
+		})
 	}
 	if len(r.opts.PIDs) > 0 {
 		w := watchPIDs(r.opts.PIDs)
 		r.watchers = append(r.watchers, w.stop)
-		go func() {
+		r.watching.Go(func() {
 			select {
 			case <-w.done:
 				r.requestStop()
 			case <-done:
 			}
-		}()
+		})
 	}
 	if len(r.self) > 0 || r.opts.Era == Era017 {
 		r.watchSignal(done)
@@ -57,7 +57,7 @@ func (r *runner) watchSignal(done <-chan struct{}) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, syscall.SIGUSR1)
 	r.watchers = append(r.watchers, func() { signal.Stop(ch) })
-	go func() {
+	r.watching.Go(func() {
 		for {
 			select {
 			case <-ch:
@@ -75,7 +75,7 @@ func (r *runner) watchSignal(done <-chan struct{}) {
 				return
 			}
 		}
-	}()
+	})
 }
 
 // pidWatcher closes done when every watched process has exited.
