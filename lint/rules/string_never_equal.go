@@ -22,7 +22,7 @@ var StringNeverEqual = &lint.Rule{
 
 Strings have a fixed capacity that includes the terminating NUL: comm and
 the comm fields of tracepoints hold 15 characters (string[16]), str(p, 8)
-holds 7. A comparison with a longer literal is never equal (and != is
+holds 8. A comparison with a longer literal is never equal (and != is
 always true), because the kernel truncates the names it stores: a process
 called "systemd-journald" has the comm "systemd-journal". Compare with the
 text as stored. For task names the fix truncates the literal.

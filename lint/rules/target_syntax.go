@@ -66,7 +66,7 @@ type feature struct {
 }
 
 func runTargetSyntax(pass *lint.Pass) error {
-	t := &targetCheck{pass: pass, info: pass.Prog.Info, seen: map[token.Pos]bool{}}
+	t := &targetCheck{pass: pass, info: pass.Prog.Info, seen: map[[2]token.Pos]bool{}}
 	t.attachPoints()
 	pass.Index.Preorder(func(n ast.Node, p *sema.Probe) { t.node(n) })
 	return nil
@@ -75,15 +75,16 @@ func runTargetSyntax(pass *lint.Pass) error {
 type targetCheck struct {
 	pass *lint.Pass
 	info *sema.Info
-	seen map[token.Pos]bool // one finding per place (retval() is a call and an ident)
+	seen map[[2]token.Pos]bool // one finding per span (retval() is a call and an ident)
 }
 
 // report reports a construct the target lacks, with an optional fix.
 func (t *targetCheck) report(n ast.Node, f feature, fix string, edits ...diag.TextEdit) *diag.Diagnostic {
-	if !t.pass.Target.Lacks(f.since) || t.seen[n.Pos()] {
+	span := [2]token.Pos{n.Pos(), n.End()}
+	if !t.pass.Target.Lacks(f.since) || t.seen[span] {
 		return nil
 	}
-	t.seen[n.Pos()] = true
+	t.seen[span] = true
 	d := t.pass.Reportf(n, "%s needs bpftrace %s or later (target %s)", f.what, f.since, t.pass.Target)
 	if fix != "" {
 		d.Fixes = lint.FixOf(fix, edits...)
