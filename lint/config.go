@@ -237,6 +237,8 @@ type Configs struct {
 	// Explicit, when set, is the configuration file to use for every
 	// file instead of looking for one.
 	Explicit string
+	// NoFiles ignores configuration files altogether.
+	NoFiles bool
 
 	byDir map[string]*Config
 	files map[string]*Config
@@ -249,7 +251,7 @@ func (cs *Configs) For(file string) (*Config, error) {
 		return c, nil
 	}
 	path := cs.Explicit
-	if path == "" {
+	if path == "" && !cs.NoFiles {
 		var err error
 		if path, err = FindConfig(dir); err != nil {
 			return nil, err
