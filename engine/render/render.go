@@ -4,7 +4,6 @@
 package render
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sync"
@@ -29,8 +28,6 @@ var _ runtime.Printer = (*Printer)(nil)
 func New(p *output.Printer) *Printer {
 	return &Printer{Out: p, formats: map[*plan.Event]*output.PrintfFormat{}}
 }
-
-func (r *Printer) json() bool { return r.Out.Format == output.JSON }
 
 // args decodes an event payload: each argument in an 8-byte aligned slot.
 func args(ev *plan.Event, payload []byte) ([]output.Value, error) {
@@ -76,11 +73,7 @@ func (r *Printer) Printf(w io.Writer, ev *plan.Event, payload []byte) error {
 	if err != nil {
 		return err
 	}
-	s := r.Out.SprintfParsed(r.format(ev), vals)
-	if r.json() {
-		return writeJSON(w, "printf", s)
-	}
-	_, err = io.WriteString(w, s)
+	_, err = io.WriteString(w, r.Out.Printf(r.Out.SprintfParsed(r.format(ev), vals)).Text)
 	return err
 }
 
@@ -95,10 +88,20 @@ func (r *Printer) Sprintf(dst []byte, ev *plan.Event, payload []byte) ([]byte, e
 
 // Message writes runtime-produced text of a kind (time, cat, join, syscall).
 func (r *Printer) Message(w io.Writer, kind string, text []byte) error {
-	if r.json() {
-		return writeJSON(w, kind, string(text))
+	var m output.Message
+	switch kind {
+	case "time":
+		m = r.Out.Time(string(text))
+	case "cat":
+		m = r.Out.Cat(string(text))
+	case "join":
+		m = r.Out.Join(string(text))
+	case "syscall":
+		m = r.Out.System(string(text))
+	default:
+		m = r.Out.Printf(string(text))
 	}
-	_, err := w.Write(text)
+	_, err := io.WriteString(w, m.Text)
 	return err
 }
 
@@ -108,11 +111,7 @@ func (r *Printer) Value(w io.Writer, ev *plan.Event, payload []byte) error {
 	if err != nil || len(vals) == 0 {
 		return err
 	}
-	if r.json() {
-		_, err = fmt.Fprintf(w, "{\"type\": \"value\", \"data\": %s}\n", r.Out.JSON(vals[0]))
-		return err
-	}
-	_, err = fmt.Fprintln(w, r.Out.Text(vals[0]))
+	_, err = io.WriteString(w, r.Out.PrintValue(vals[0]).Text)
 	return err
 }
 
@@ -125,9 +124,6 @@ func (r *Printer) Map(w io.Writer, m *plan.Map, d *runtime.MapData, top, div uin
 	entries, err := entries(m, d)
 	if err != nil {
 		return err
-	}
-	if len(entries) == 0 {
-		return nil
 	}
 	dump.Entries = entries
 	return r.Out.PrintMap(w, dump, output.MapOptions{Top: int(top), Div: div})
@@ -171,12 +167,3 @@ func entries(m *plan.Map, d *runtime.MapData) ([]output.Entry, error) {
 	return out, nil
 }
 
-// writeJSON writes {"type": kind, "data": "text"} as bpftrace spaces it.
-func writeJSON(w io.Writer, kind, text string) error {
-	data, err := json.Marshal(text)
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "{\"type\": \"%s\", \"data\": %s}\n", kind, data)
-	return err
-}
