@@ -166,4 +166,3 @@ func entries(m *plan.Map, d *runtime.MapData) ([]output.Entry, error) {
 	}
 	return out, nil
 }
-
