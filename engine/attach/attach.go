@@ -26,8 +26,6 @@ type Options struct {
 	// USDT lists the probe sites of a usdt attach point, as file offsets
 	// in the attach point's Target.
 	USDT []USDTSite
-	// Unsafe allows probing raw addresses.
-	Unsafe bool
 }
 
 // USDTSite is one location of a USDT probe in a binary.

@@ -125,7 +125,7 @@ func (r *runner) file(t *attach.Trigger) {
 }
 
 func (r *runner) attachOptions(p *plan.Program) attach.Options {
-	o := attach.Options{Symbols: p.Symbols, Unsafe: r.opts.Unsafe}
+	o := attach.Options{Symbols: p.Symbols}
 	for _, s := range p.USDT {
 		o.USDT = append(o.USDT, attach.USDTSite{Offset: s.Offset, Semaphore: s.Semaphore})
 	}

@@ -112,13 +112,22 @@ func sumPerCPU(tb testing.TB, m *ebpf.Map) uint64 {
 // BenchmarkDrain shows the other side: with a live producer the rate is
 // the producer's, since a reader that keeps up makes the kernel wake it
 // for nearly every event.
+//
+// The output goes to /dev/null through write(2), so the -B modes can be
+// compared: line (flush when the ring buffer is drained) and none (a
+// write per event).
 func BenchmarkDrainFlood(b *testing.B) {
 	for _, size := range []int{32, 128} {
-		b.Run("event="+strconv.Itoa(size)+"B", func(b *testing.B) { benchmarkFlood(b, size) })
+		for _, mode := range []struct {
+			name string
+			b    runtime.Buffering
+		}{{"line", runtime.BufferLine}, {"none", runtime.BufferNone}} {
+			b.Run("event="+strconv.Itoa(size)+"B/B="+mode.name, func(b *testing.B) { benchmarkFlood(b, size, mode.b) })
+		}
 	}
 }
 
-func benchmarkFlood(b *testing.B, size int) {
+func benchmarkFlood(b *testing.B, size int, buffering runtime.Buffering) {
 	attachtest.RequireRoot(b)
 	pb := newPlan(b)
 	pb.p.Maps[0].Spec = attachtest.RingBuf(plan.RingBufMap, 64<<20)
@@ -126,7 +135,12 @@ func benchmarkFlood(b *testing.B, size int) {
 	id := pb.event(&plan.Event{Kind: plan.EventPrintf, Format: "n=", Args: []types.Type{types.IntOf(64, false)}})
 	pb.prog("tracepoint:syscalls:sys_enter_getppid", ebpf.TracePoint) // keeps the run alive
 	cp := &countingPrinter{}
-	opts := runtime.Options{Stdout: io.Discard, Stderr: io.Discard, Printer: cp, Quiet: true, Hooks: &runtime.Hooks{}}
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer null.Close()
+	opts := runtime.Options{Stdout: null, Stderr: io.Discard, Printer: cp, Quiet: true, Buffering: buffering, Hooks: &runtime.Hooks{}}
 	var flood *ebpf.Program
 	var lostMap *ebpf.Map
 	opts.Hooks.Loaded = func(_ map[string]*ebpf.Program, maps map[string]*ebpf.Map) {

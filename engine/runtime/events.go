@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -23,7 +22,7 @@ const lostInterval = 100 * time.Millisecond
 // Reading is allocation-free per event: one reused Record, handlers that
 // write into a bufio.Writer, and a flush only when the ring buffer is
 // empty (BufferLine), so a burst costs one write(2) per 64 KiB.
-func (r *runner) loop(ctx context.Context) error {
+func (r *runner) loop() error {
 	if err := r.runIters(); err != nil {
 		return err
 	}
@@ -70,20 +69,28 @@ func (r *runner) dumpRequested() error {
 	return r.flush()
 }
 
-// afterEvent flushes output as the buffering mode says.
+// busyCheck is how many events the loop handles, when the ring buffer
+// never empties, between two looks at the clock for lost events and
+// flushing.
+const busyCheck = 4096
+
+// afterEvent flushes output as the buffering mode says, and keeps
+// reporting lost events and flushing under a flood that never lets the
+// ring buffer empty.
 func (r *runner) afterEvent() error {
 	if r.opts.Buffering == BufferNone {
 		return r.flush()
 	}
-	if r.rd.AvailableBytes() == 0 {
+	r.handled++
+	if r.rd.AvailableBytes() == 0 || r.handled%busyCheck == 0 {
 		return r.idle(false)
 	}
 	return nil
 }
 
-// idle runs when the ring buffer has been drained: flush the output
-// (unless -B full) and report lost events, at most every lostInterval
-// unless final.
+// idle runs when the ring buffer has been drained (or every busyCheck
+// events): flush the output (unless -B full) and report lost events, at
+// most every lostInterval unless final.
 func (r *runner) idle(final bool) error {
 	now := time.Now().UnixNano()
 	if final || now-r.lostCheck >= int64(lostInterval) {
@@ -151,7 +158,7 @@ func (r *runner) quiesce() error {
 
 // finish ends the run: quiesce the probes, stop the child, run the end
 // probes, drain the ring buffer, report lost events and print the maps.
-func (r *runner) finish(ctx context.Context) error {
+func (r *runner) finish() error {
 	r.requestStop()
 	if err := r.quiesce(); err != nil {
 		return err

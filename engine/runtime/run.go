@@ -39,11 +39,11 @@ func Run(ctx context.Context, p *plan.Plan, opts Options) (exitCode int, err err
 	if err := r.start(ctx); err != nil {
 		return 1, err
 	}
-	if err := r.loop(ctx); err != nil {
-		r.finish(ctx)
+	if err := r.loop(); err != nil {
+		r.finish()
 		return 1, err
 	}
-	if err := r.finish(ctx); err != nil {
+	if err := r.finish(); err != nil {
 		return 1, err
 	}
 	return int(r.exitCode.Load()), nil
@@ -78,6 +78,7 @@ type runner struct {
 	exitCode  atomic.Int64
 	lost      uint64
 	lostCheck int64 // nanotime of the last lost-events check
+	handled   uint64
 	watchers  []func()
 	watching  sync.WaitGroup // the watcher goroutines
 	child     *Child
@@ -122,25 +123,7 @@ func newRunner(p *plan.Plan, opts Options) (*runner, error) {
 // start does everything up to reading events: load, attach, open the
 // gate, run begin probes, let the child go.
 func (r *runner) start(ctx context.Context) error {
-	// Kernels since 5.11 account BPF memory to the cgroup; RemoveMemlock
-	// then does nothing. Where it fails, loading says why.
-	_ = rlimit.RemoveMemlock()
-	if r.needsTracefs() {
-		if _, err := attach.EnsureTracefs(); err != nil {
-			return err
-		}
-	}
-	var err error
-	if r.coll, err = load(r.plan, &r.opts); err != nil {
-		return err
-	}
-	if h := r.opts.Hooks.Loaded; h != nil {
-		h(r.coll.progs, r.coll.maps)
-	}
-	if err := r.writeStartTime(); err != nil {
-		return err
-	}
-	if err := r.openRingBuf(); err != nil {
+	if err := r.load(); err != nil {
 		return err
 	}
 	if r.opts.Era == Era017 {
@@ -158,6 +141,30 @@ func (r *runner) start(ctx context.Context) error {
 		}
 	}
 	return r.launch(ctx)
+}
+
+// load prepares the kernel side: memlock, tracefs, maps and programs,
+// the start time, the ring buffer reader.
+func (r *runner) load() error {
+	// Kernels since 5.11 account BPF memory to the cgroup; RemoveMemlock
+	// then does nothing. Where it fails, loading says why.
+	_ = rlimit.RemoveMemlock()
+	if r.needsTracefs() {
+		// A failure is not fatal here: uprobes work without tracefs, and a
+		// tracepoint that cannot attach says that tracefs is missing.
+		_, _ = attach.EnsureTracefs()
+	}
+	var err error
+	if r.coll, err = load(r.plan, &r.opts); err != nil {
+		return err
+	}
+	if h := r.opts.Hooks.Loaded; h != nil {
+		h(r.coll.progs, r.coll.maps)
+	}
+	if err := r.writeStartTime(); err != nil {
+		return err
+	}
+	return r.openRingBuf()
 }
 
 // launch opens the gate, runs the begin probes, starts the watchers and
