@@ -11,9 +11,11 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
@@ -425,5 +427,22 @@ func TestEnsureTracefs(t *testing.T) {
 	}
 	if again, err := attach.MountTracefs(dir); err != nil || again {
 		t.Errorf("second MountTracefs = %v, %v; want false, nil", again, err)
+	}
+}
+
+// watched is the variable TestWatchpoint watches.
+var watched uint64
+
+func TestWatchpoint(t *testing.T) {
+	attachtest.RequireRoot(t)
+	c := loadCounter(t, &ebpf.ProgramSpec{Name: "bt_wp", Type: ebpf.PerfEvent}, 0)
+	ap := provider(t, "watchpoint")
+	ap.Addr, ap.Len, ap.Mode = uint64(uintptr(unsafe.Pointer(&watched))), 8, "w"
+	mustAttach(t, c.prog, ap, attach.Options{PID: lockedThread(t)})
+	for i := range 5 {
+		atomic.StoreUint64(&watched, uint64(i))
+	}
+	if n := c.value(t); n != 5 {
+		t.Errorf("watchpoint fired %d times for 5 writes", n)
 	}
 }
