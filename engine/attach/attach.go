@@ -15,7 +15,7 @@ import (
 // point itself.
 type Options struct {
 	// PID scopes uprobes, uretprobes, usdt, profile, software, hardware and
-	// watchpoint probes to one process (bpftrace's -p and -c). 0 means
+	// watchpoint probes to one process (bpftrace's -p). 0 means
 	// every process. Other probe types ignore it: the compiler filters them
 	// in the program instead.
 	PID int
