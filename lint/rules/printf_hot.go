@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/bt-tools/bt/lang/ast"
@@ -56,12 +57,12 @@ func runPrintfHot(pass *lint.Pass) error {
 			if name == "print" && printsMap(c) {
 				continue // print(@m) in a hot probe is another problem
 			}
-			why := hotProbe(p)
+			why, where := hotProbe(p)
 			if why == "" {
 				continue
 			}
 			reported[p] = true
-			pass.Reportf(c, "%s() runs on every event of %s, which %s: events will be lost", name, pointName(p), why).
+			pass.Reportf(c, "%s() runs on every event of %s, which %s: events will be lost", name, where, why).
 				Hints = []string{"aggregate in a map (@[comm] = count(), hist(...)) and print it from interval or END, or add a predicate"}
 		}
 	}
@@ -95,14 +96,26 @@ func printsMap(c *ast.CallExpr) bool {
 	return false
 }
 
-// hotProbe says why p fires very often, or "".
-func hotProbe(p *sema.Probe) string {
+// manyPoints is how many attach points one wildcard must match to make
+// a probe hot by itself (sys_enter_* matches hundreds).
+const manyPoints = 20
+
+// hotProbe says why p fires very often, or "", and which of its attach
+// points does.
+func hotProbe(p *sema.Probe) (why, where string) {
+	perSource := map[*ast.AttachPoint]int{}
 	for _, pt := range p.Points {
-		if why := hotPoint(pt); why != "" {
-			return why
+		perSource[pt.Source]++
+		if n := perSource[pt.Source]; n == manyPoints {
+			return fmt.Sprintf("matches %d or more %s probes", n, pt.AP.Provider.Name), pt.Source.Raw
 		}
 	}
-	return ""
+	for _, pt := range p.Points {
+		if why := hotPoint(pt); why != "" {
+			return why, pt.AP.String()
+		}
+	}
+	return "", ""
 }
 
 // hotSyscalls are system calls that busy programs make all the time.
@@ -130,7 +143,6 @@ func hotPoint(pt *sema.Point) string {
 	if ap == nil {
 		return ""
 	}
-	src := pt.Source.Raw
 	switch ap.Provider.Name {
 	case "profile":
 		return "samples every CPU"
@@ -143,7 +155,7 @@ func hotPoint(pt *sema.Point) string {
 	case "hardware":
 		return "samples a hardware counter"
 	case "tracepoint":
-		return hotTracepoint(ap, src)
+		return hotTracepoint(ap)
 	case "kprobe", "kretprobe", "fentry", "fexit":
 		if hotFuncs[ap.Func] {
 			return "is on a hot kernel path"
@@ -152,12 +164,13 @@ func hotPoint(pt *sema.Point) string {
 	return ""
 }
 
-func hotTracepoint(ap *probes.AttachPoint, src string) string {
+func hotTracepoint(ap *probes.AttachPoint) string {
 	switch ap.Category {
 	case "raw_syscalls":
 		return "fires on every system call"
 	case "syscalls":
-		if probes.HasWildcard(src) {
+		if ap.Wildcard {
+			// Not expanded (no kernel information): judge by the pattern.
 			return "matches many system calls"
 		}
 		name := strings.TrimPrefix(strings.TrimPrefix(ap.Event, "sys_enter_"), "sys_exit_")

@@ -131,8 +131,9 @@ func stmtTemps(info *sema.Info, s ast.Stmt) int64 {
 	return max(own, nested)
 }
 
-// oldSize is a type's size in bpftrace before 0.21, 8-byte aligned, with
-// strings at most 64 bytes.
+// oldSize is a type's size in bpftrace before 0.21, 8-byte aligned:
+// strings and buffers are at most 64 bytes (BPFTRACE_STRLEN bounded
+// both), stacks are 8-byte stack ids.
 func oldSize(t types.Type) int64 {
 	var n int64
 	switch t := t.(type) {
@@ -140,6 +141,10 @@ func oldSize(t types.Type) int64 {
 		return 0
 	case *types.String:
 		n = min(t.Len, oldStrlen)
+	case *types.Buffer:
+		n = 4 + min(t.Len, oldStrlen)
+	case *types.Stack:
+		n = 8
 	case *types.Tuple:
 		for _, e := range t.Elems {
 			n += oldSize(e)
