@@ -48,7 +48,7 @@ var semaCodes = []CodeInfo{
 	{"E314", "not-storable", "the value cannot be stored in a scratch variable"},
 	{"E320", "aggregation-not-assigned", "an aggregation function is used outside @map = f(...)"},
 	{"E321", "fn-arguments", "a fn is called with the wrong number of arguments"},
-	{"E500", "attach-point", "an attach point is malformed"},
+	{"E322", "jump-outside-loop", "break or continue is used outside of a loop"},
 	{"E515", "argn-range", "argN is beyond the registers the probe type passes arguments in"},
 	{"E516", "context-in-loop", "argN or retval is used in a for loop body, which runs without the probe context"},
 	{"W202", "import-unsupported", "import is not supported yet; the imported file is not read"},
@@ -64,5 +64,4 @@ var semaCodes = []CodeInfo{
 	{"W301", "sign-change", "a variable or map is assigned integers of both signs and changes type"},
 	{"W302", "signed-division", "a division or remainder has signed operands"},
 	{"W303", "unnecessary-cast", "a cast to the type the expression already has"},
-	{"W503", "probe-target-missing", "the attach point's target does not exist on this kernel; attaching will fail"},
 }

@@ -24,7 +24,33 @@ func ParseFile(file *token.File) (*ast.File, diag.List) {
 	p := newParser(file)
 	f := p.parseFile()
 	p.errs.Sort()
-	return f, p.errs
+	return f, removeMultiples(file, p.errs)
+}
+
+// removeMultiples drops the generic syntax errors (E100) that follow
+// another error on the same line, or share the line with an error of the
+// scanner: on one line the first error is the one to fix, and the rest
+// are usually its consequences (as go/scanner's ErrorList.RemoveMultiples
+// keeps one error per line). l must be sorted.
+func removeMultiples(file *token.File, l diag.List) diag.List {
+	lexical := map[int]bool{}
+	for _, d := range l {
+		switch d.Code {
+		case "E101", "E102", "E103", "E104", "E105":
+			lexical[file.Position(d.Pos).Line] = true
+		}
+	}
+	seen := map[int]bool{}
+	out := l[:0]
+	for _, d := range l {
+		line := file.Position(d.Pos).Line
+		if d.Code == "E100" && (seen[line] || lexical[line]) {
+			continue
+		}
+		seen[line] = true
+		out = append(out, d)
+	}
+	return out
 }
 
 // ParseExpr parses a single expression, such as the body of a C #define.
@@ -55,12 +81,19 @@ type parser struct {
 	inPred   bool // a '/' followed by '{' closes the predicate
 	seenMain bool // a probe, macro, fn or map declaration has been seen
 	lastErr  token.Pos
+	// errPos is the position of the last error reported, by the parser or
+	// the scanner, and stmtStart the start of the statement being parsed:
+	// a statement that already has an error is not also told that its ';'
+	// is missing, nor a group that its closing bracket is.
+	errPos    token.Pos
+	stmtStart token.Pos
 }
 
 func newParser(file *token.File) *parser {
 	p := &parser{file: file}
 	p.sc.Init(file, func(pos, end token.Pos, code, msg string) {
 		p.errs.Errorf(pos, end, code, "%s", msg)
+		p.errPos = max(p.errPos, pos)
 	})
 	return p
 }
@@ -88,17 +121,18 @@ func (p *parser) nextMode(m scanner.Mode) {
 }
 
 type state struct {
-	sc       scanner.State
-	pos      token.Pos
-	tok      token.Token
-	lit      string
-	prevEnd  token.Pos
-	errs     int
-	comments int
+	sc              scanner.State
+	pos             token.Pos
+	tok             token.Token
+	lit             string
+	prevEnd         token.Pos
+	errs            int
+	comments        int
+	lastErr, errPos token.Pos
 }
 
 func (p *parser) save() state {
-	return state{p.sc.Save(), p.pos, p.tok, p.lit, p.prevEnd, len(p.errs), len(p.comments)}
+	return state{p.sc.Save(), p.pos, p.tok, p.lit, p.prevEnd, len(p.errs), len(p.comments), p.lastErr, p.errPos}
 }
 
 func (p *parser) restore(s state) {
@@ -106,6 +140,7 @@ func (p *parser) restore(s state) {
 	p.pos, p.tok, p.lit, p.prevEnd = s.pos, s.tok, s.lit, s.prevEnd
 	p.errs = p.errs[:s.errs]
 	p.comments = p.comments[:s.comments]
+	p.lastErr, p.errPos = s.lastErr, s.errPos
 }
 
 func (p *parser) error(pos, end token.Pos, code, format string, args ...any) {
@@ -114,6 +149,7 @@ func (p *parser) error(pos, end token.Pos, code, format string, args ...any) {
 		return
 	}
 	p.lastErr = pos
+	p.errPos = max(p.errPos, pos)
 	if end < pos {
 		end = pos
 	}
@@ -161,6 +197,11 @@ func (p *parser) expect(tok token.Token) token.Pos {
 // previous token, naming the opener.
 func (p *parser) expectClosing(tok token.Token, open token.Pos, mode scanner.Mode) token.Pos {
 	pos := p.pos
+	if p.tok != tok && open.IsValid() && p.errPos > open {
+		// An error inside the group is the likely cause: do not pile on.
+		p.sc.Mode = mode
+		return pos
+	}
 	if p.tok != tok {
 		d := &diag.Diagnostic{Pos: p.pos, End: p.pos + token.Pos(len(p.lit)), Severity: diag.Error, Code: "E100",
 			Message: fmt.Sprintf("expected '%s', found %s", tok, p.found())}
@@ -169,6 +210,7 @@ func (p *parser) expectClosing(tok token.Token, open token.Pos, mode scanner.Mod
 		}
 		if p.pos != p.lastErr || len(p.errs) == 0 {
 			p.lastErr = p.pos
+			p.errPos = max(p.errPos, p.pos)
 			p.errs.Add(d)
 		}
 		p.sc.Mode = mode
@@ -255,7 +297,16 @@ func (p *parser) parseDecl() ast.Decl {
 		return p.parseProbe()
 	}
 	pos := p.pos
-	p.error(pos, pos+token.Pos(len(p.lit)), "E100", "expected probe, found %s", p.found())
+	if pos != p.lastErr {
+		d := p.errs.Errorf(pos, pos+token.Pos(len(p.lit)), "E100", "expected probe, found %s", p.found())
+		p.lastErr, p.errPos = pos, max(p.errPos, pos)
+		switch p.tok {
+		case token.VAR, token.MAP, token.IF, token.FOR, token.WHILE, token.RETURN:
+			d.Hints = []string{"statements go inside a probe's body: begin { ... }"}
+		case token.RBRACE:
+			d.Hints = []string{"this '}' closes nothing"}
+		}
+	}
 	p.nextMode(scanner.TopLevel)
 	return &ast.BadDecl{From: pos, To: p.prevEnd}
 }
@@ -511,9 +562,13 @@ func (p *parser) parseBlock(after scanner.Mode) *ast.Block {
 		return b
 	}
 	p.next()
+	outer := p.stmtStart
+	defer func() { p.stmtStart = outer }()
 	for p.tok != token.RBRACE && p.tok != token.EOF {
 		start := p.pos
+		p.stmtStart = start
 		s, value := p.parseStmt()
+		p.stmtStart = start
 		if value != nil {
 			if p.tok == token.RBRACE {
 				b.Value = value
@@ -636,6 +691,11 @@ func (p *parser) expectSemi(x ast.Expr) token.Pos {
 	case token.RBRACE, token.EOF:
 		return token.NoPos
 	}
+	if p.stmtStart.IsValid() && p.errPos >= p.stmtStart {
+		// The statement is already broken; just find its end.
+		p.syncStmt()
+		return token.NoPos
+	}
 	if p.tok.IsAssignOp() {
 		p.error(p.pos, p.pos+token.Pos(len(p.lit)), "E117", "assignments are statements, not expressions: '%s' cannot be used here", p.lit)
 	} else {
@@ -717,7 +777,20 @@ func (p *parser) parseCond() (lparen token.Pos, cond ast.Expr, rparen token.Pos)
 		rparen = p.expectClosing(token.RPAREN, lparen, scanner.Normal)
 		return lparen, cond, rparen
 	}
-	return token.NoPos, p.parseUnary(), token.NoPos
+	cond = p.parseUnary()
+	if p.tok.Precedence() > token.LowestPrec || p.tok == token.QUESTION {
+		// "if $x > 1 {": only a single operand may go without
+		// parentheses. Parse the whole condition anyway, so that the
+		// block after it is still found.
+		cond = p.parseTernaryFrom(p.parseBinaryFrom(cond, 1))
+		p.errPos = max(p.errPos, cond.Pos())
+		d := p.errs.Errorf(cond.Pos(), cond.End(), "E100",
+			"a condition without parentheses must be a single operand; write (%s)", p.file.Text(cond.Pos(), cond.End()))
+		d.Fixes = []diag.Fix{{Message: "add parentheses", Edits: []diag.TextEdit{
+			{Pos: cond.Pos(), End: cond.Pos(), NewText: "("}, {Pos: cond.End(), End: cond.End(), NewText: ")"}}}}
+		p.lastErr = cond.Pos()
+	}
+	return token.NoPos, cond, token.NoPos
 }
 
 func (p *parser) parseIf() *ast.IfExpr {
@@ -799,8 +872,10 @@ func (p *parser) parseUnroll() ast.Stmt {
 
 func (p *parser) parseExpr() ast.Expr { return p.parseTernary() }
 
-func (p *parser) parseTernary() ast.Expr {
-	x := p.parseBinary(1)
+func (p *parser) parseTernary() ast.Expr { return p.parseTernaryFrom(p.parseBinary(1)) }
+
+// parseTernaryFrom parses the rest of a ternary whose condition is x.
+func (p *parser) parseTernaryFrom(x ast.Expr) ast.Expr {
 	if p.tok != token.QUESTION {
 		return x
 	}
@@ -818,8 +893,11 @@ func (p *parser) parseTernary() ast.Expr {
 	return t
 }
 
-func (p *parser) parseBinary(prec int) ast.Expr {
-	x := p.parseUnary()
+func (p *parser) parseBinary(prec int) ast.Expr { return p.parseBinaryFrom(p.parseUnary(), prec) }
+
+// parseBinaryFrom parses the operators of precedence prec and above that
+// follow the operand x.
+func (p *parser) parseBinaryFrom(x ast.Expr, prec int) ast.Expr {
 	for {
 		op := p.tok
 		oprec := op.Precedence()

@@ -206,7 +206,10 @@ func (s *Scanner) scanTopLevel() (token.Token, string, bool) {
 			return token.SHEBANG, string(lit), true
 		}
 		return token.HASHLINE, string(lit), true
-	case c == '{' || c == '}' || c == ';' || c == ')' || c == '(':
+	case !isLetter(c) && c != '*':
+		// An attach point starts with a provider name (or a '*' that
+		// matches providers); anything else is scanned as code, for the
+		// parser to report "expected probe, found ...".
 		return 0, "", false
 	case isLetter(c):
 		end := start

@@ -63,6 +63,9 @@ func (c *checker) assignVar(v *Var, at *ast.VarExpr, rhs ast.Expr, t types.Type)
 	}
 	switch tt := t.(type) {
 	case *types.Agg:
+		if call, ok := ast.Unparen(rhs).(*ast.CallExpr); ok && c.isAgg(call) {
+			return // E320: the aggregation belongs in a map
+		}
 		if !tt.Castable() {
 			c.errorf(rhs, "E314", "a value of type %s cannot be assigned to a variable", t)
 			return

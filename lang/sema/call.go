@@ -132,9 +132,6 @@ func (c *checker) runCheck(x ast.Node, b *builtins.Builtin, cc *callCtx) types.T
 	return b.CheckCall(cc)
 }
 
-// checkAllowed is done by CheckCall; kept as a hook for bare variables.
-func (c *checker) checkAllowed(ast.Node, *builtins.Builtin) {}
-
 // arg checks one argument according to its syntactic form, without
 // reading maps that are only named (print(@h), clear(@m)).
 func (c *checker) arg(a ast.Expr) (types.Type, builtins.Form) {

@@ -1,6 +1,7 @@
 package sema
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -81,10 +82,14 @@ func (c *checker) errorAt(pos, end token.Pos, code, format string, args ...any) 
 }
 
 func (c *checker) warnf(n ast.Node, code, format string, args ...any) *diag.Diagnostic {
+	return c.warnAt(n.Pos(), n.End(), code, format, args...)
+}
+
+func (c *checker) warnAt(pos, end token.Pos, code, format string, args ...any) *diag.Diagnostic {
 	if !c.report {
 		return &diag.Diagnostic{}
 	}
-	return c.errs.Warnf(n.Pos(), n.End(), code, format, args...)
+	return c.errs.Warnf(pos, end, code, format, args...)
 }
 
 // mixed reports whether the current probe is checked for several layouts.
@@ -193,6 +198,29 @@ func (c *checker) collectProbes() {
 		p.Groups = groupPoints(p.Points)
 		c.prog.Probes = append(c.prog.Probes, p)
 	}
+	c.checkProbeCount()
+}
+
+// checkProbeCount reports a program that attaches more probes than
+// max_probes allows (bpftrace refuses to start it).
+func (c *checker) checkProbeCount() {
+	limit := c.prog.Config.MaxProbes
+	n := 0
+	var last *ast.Probe
+	for _, p := range c.prog.Probes {
+		for _, pt := range p.Points {
+			if pt.Err == nil && !pt.AP.Provider.Special {
+				n++
+				last = p.Decl
+			}
+		}
+	}
+	if limit <= 0 || n <= int(limit) || last == nil {
+		return
+	}
+	d := c.errs.Errorf(last.Attach[0].Pos(), last.Attach[len(last.Attach)-1].End(), probes.CodeAttachPoint,
+		"the program attaches %d probes, more than max_probes (%d)", n, limit)
+	d.Hints = []string{fmt.Sprintf("narrow the wildcards, or raise the limit: config = { max_probes = %d }", n)}
 }
 
 // points turns one attach point as written into concrete points.
@@ -206,6 +234,9 @@ func (c *checker) points(src *ast.AttachPoint) []*Point {
 	if err != nil {
 		c.probeError(src, err)
 		return nil
+	}
+	if err := ap.CheckUnsafe(c.opts.Unsafe); err != nil {
+		c.probeError(src, err)
 	}
 	k := c.opts.Kernel
 	if k == nil || ap.Provider.Special || c.opts.NoExpand && ap.Wildcard {
@@ -240,9 +271,7 @@ func (c *checker) point1(src *ast.AttachPoint, ap *probes.AttachPoint, k kernel.
 		}
 	}
 	if ap.Provider.Args {
-		if args, err := probes.ArgsType(ap, k); err == nil {
-			pt.Args = args
-		}
+		pt.Args, pt.ArgsErr = probes.ArgsType(ap, k)
 	}
 	if ap.Provider.Retval {
 		if t, err := probes.RetvalType(ap, k); err == nil {
@@ -255,7 +284,7 @@ func (c *checker) point1(src *ast.AttachPoint, ap *probes.AttachPoint, k kernel.
 // probeError reports a malformed attach point. Attach-point diagnostics
 // are reported once, in collectProbes, so they bypass c.report.
 func (c *checker) probeError(src *ast.AttachPoint, err error) {
-	code, msg, hint := "E500", err.Error(), ""
+	code, msg, hint := probes.CodeInvalidAP, err.Error(), ""
 	pos, end := src.Pos(), src.End()
 	if pe, ok := err.(*probes.ProbeError); ok {
 		code, hint = pe.Code, pe.Hint
@@ -270,17 +299,63 @@ func (c *checker) probeError(src *ast.AttachPoint, err error) {
 }
 
 // probeWarning reports an attach point whose target is missing on this
-// kernel: the script is still valid, but attaching will fail (bt run
-// turns it into an error unless missing_probes says otherwise).
+// kernel, the way bpftrace's missing_probes config says: an error by
+// default (E509 for a named target, E510 for a wildcard that matches
+// nothing), a warning that the attach point is skipped with "warn" (W502),
+// nothing with "ignore". Two cases are only warnings whatever the config:
+// kprobes not in the list of traceable functions (W501: the list is not
+// the last word) and user-space targets (W503: binaries and libraries
+// differ between the machine that checks and the one that runs the
+// script). Wildcards bt cannot expand (usdt notes, bpf programs) are not
+// checked.
 func (c *checker) probeWarning(src *ast.AttachPoint, err error, ap *probes.AttachPoint) {
-	code, msg := "W503", fmt.Sprintf("no match for %s on this kernel", ap.Raw)
+	if errors.Is(err, probes.ErrNotSupported) {
+		return
+	}
+	mode := "error"
+	if c.prog.Config != nil && c.prog.Config.MissingProbes != "" {
+		mode = c.prog.Config.MissingProbes
+	}
+	if mode == "ignore" {
+		return
+	}
+	msg := fmt.Sprintf("no match for %s on this kernel", ap.Raw)
 	if err != nil {
 		msg = err.Error()
-		if pe, ok := err.(*probes.ProbeError); ok && pe.Code != "" && strings.HasPrefix(pe.Code, "W") {
-			code = pe.Code
-		}
 	}
-	c.errs.Warnf(src.Pos(), src.End(), code, "%s", msg)
+	var pe *probes.ProbeError
+	errors.As(err, &pe)
+	switch {
+	case pe != nil && strings.HasPrefix(pe.Code, "W"):
+		c.errs.Warnf(src.Pos(), src.End(), pe.Code, "%s", msg)
+		return
+	case (ap.Provider.Name == "kprobe" || ap.Provider.Name == "kretprobe") && errors.Is(err, probes.ErrNoMatch):
+		// The list of traceable functions may be BTF's (no tracefs), which
+		// lacks the compiler's clones (f.constprop.0, f.isra.0).
+		c.errs.Warnf(src.Pos(), src.End(), probes.CodeNotTraceable, "%s among the traceable functions; attaching will likely fail", msg)
+		return
+	case ap.Provider.Name == "uprobe" || ap.Provider.Name == "uretprobe" || ap.Provider.Name == "usdt" ||
+		err != nil && !errors.Is(err, kernel.ErrNotFound) && !errors.Is(err, probes.ErrNoMatch):
+		// User space, or kernel info that could not be read.
+		c.errs.Warnf(src.Pos(), src.End(), probes.CodeMissing, "%s", msg)
+		return
+	}
+	code := probes.CodeNotFound
+	if ap.Wildcard || errors.Is(err, probes.ErrNoMatch) {
+		code = probes.CodeNoMatch
+	}
+	if mode == "warn" {
+		c.errs.Warnf(src.Pos(), src.End(), probes.CodeSkipped, "%s; skipping it", msg)
+		return
+	}
+	d := c.errs.Errorf(src.Pos(), src.End(), code, "%s", msg)
+	if s := c.suggestTarget(ap); s != "" {
+		d.Hints = append(d.Hints, "did you mean "+s+"?")
+	}
+	d.Hints = append(d.Hints, "config = { missing_probes = warn } skips attach points that do not exist")
+	if pe != nil && pe.Hint != "" {
+		d.Hints = append([]string{pe.Hint}, d.Hints...)
+	}
 }
 
 // groupPoints partitions points by layout: same provider, same args
@@ -371,4 +446,42 @@ func (c *checker) provider() *probes.Provider {
 		}
 	}
 	return nil
+}
+
+// suggestTarget returns the tracepoint, raw tracepoint or kernel function
+// closest to the missing one an attach point names, if one is close.
+func (c *checker) suggestTarget(ap *probes.AttachPoint) string {
+	k := c.opts.Kernel
+	if ap.Wildcard || k == nil {
+		return ""
+	}
+	var names []string
+	var name string
+	switch ap.Provider.Name {
+	case "tracepoint":
+		tps, err := k.Tracepoints()
+		if err != nil {
+			return ""
+		}
+		name = ap.Category + ":" + ap.Event
+		for _, tp := range tps {
+			// Only the same category, or the same event: a typo is in one
+			// of them, and the full list is long.
+			if tp.Category == ap.Category || tp.Event == ap.Event {
+				names = append(names, tp.Category+":"+tp.Event)
+			}
+		}
+	case "rawtracepoint":
+		list, err := k.RawTracepoints()
+		if err != nil {
+			return ""
+		}
+		name, names = ap.Func, list
+	default:
+		return ""
+	}
+	if m := closest(name, names); m != "" {
+		return ap.Provider.Name + ":" + m
+	}
+	return ""
 }

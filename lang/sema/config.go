@@ -14,13 +14,14 @@ type Config struct {
 	PrintMapsOnExit bool
 	StackMode       string
 	MaxMapKeys      int64
+	MaxProbes       int64
 	StrTruncTrailer string
 }
 
 func defaultConfig() *Config {
 	return &Config{
 		Values: map[string]ast.Expr{}, MissingProbes: "error", PrintMapsOnExit: true,
-		StackMode: "bpftrace", MaxMapKeys: 4096, StrTruncTrailer: "..",
+		StackMode: "bpftrace", MaxMapKeys: 4096, MaxProbes: 1024, StrTruncTrailer: "..",
 	}
 }
 
@@ -169,6 +170,8 @@ func (cfg *Config) apply(name string, v ast.Expr) {
 		cfg.MaxStrlen = int64(v.(*ast.IntLit).Value)
 	case "max_map_keys":
 		cfg.MaxMapKeys = int64(v.(*ast.IntLit).Value)
+	case "max_probes":
+		cfg.MaxProbes = int64(v.(*ast.IntLit).Value)
 	case "missing_probes":
 		cfg.MissingProbes = strings.ToLower(enumText(v))
 	case "stack_mode":

@@ -147,6 +147,19 @@ func literalType(v uint64) types.Type {
 	return types.Uint64
 }
 
+// negLiteralType is the type of the literal -k.
+func negLiteralType(k int64) types.Type {
+	switch {
+	case k <= -math.MinInt8:
+		return types.Int8
+	case k <= -math.MinInt16:
+		return types.Int16
+	case k <= -math.MinInt32:
+		return types.Int32
+	}
+	return types.Int64
+}
+
 // isFlexible reports whether x is a non-negative integer constant: such
 // literals take the sign of the other operand.
 func (c *checker) isFlexible(x ast.Expr) bool {
@@ -363,6 +376,10 @@ func (c *checker) unary(x *ast.UnaryExpr) types.Type {
 		}
 		if k, ok := c.intConst(x.X); ok {
 			c.info.Consts[x] = Const{Int: -k}
+			if _, lit := ast.Unparen(x.X).(*ast.IntLit); lit && k >= 0 {
+				// A negative literal: the smallest signed type that holds it.
+				return negLiteralType(k)
+			}
 			return types.Int64
 		}
 		return types.Int64

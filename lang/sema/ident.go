@@ -1,6 +1,7 @@
 package sema
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -64,12 +65,27 @@ func (c *checker) contextIdent(x *ast.Ident) (types.Type, bool) {
 	name := x.Name
 	p := c.provider()
 	obj := &Object{Kind: ObjBuiltin, Name: name}
+	if c.probe == nil && isContextName(name) {
+		// A fn body runs outside any probe: it has no context.
+		c.info.Idents[x] = obj
+		c.errorf(x, "E414", "%s cannot be used outside a probe", name).Hints = []string{"pass the value to the fn as a parameter"}
+		return types.Invalid, true
+	}
 	switch {
 	case name == "args":
 		c.info.Idents[x] = obj
 		if p != nil && !p.Args {
 			c.contextError(x, p, "args")
 			return types.Invalid, true
+		}
+		if c.point != nil && c.point.Args == nil {
+			var pe *probes.ProbeError
+			if errors.As(c.point.ArgsErr, &pe) && pe.Code == probes.CodeNoLayout {
+				d := c.errorf(x, pe.Code, "%s", pe.Msg)
+				if pe.Hint != "" {
+					d.Hints = append(d.Hints, pe.Hint)
+				}
+			}
 		}
 		if c.point == nil || c.point.Args == nil {
 			return types.Invalid, true // unknown layout: not checked
@@ -187,12 +203,10 @@ func (c *checker) contextError(x ast.Node, p *probes.Provider, builtin string) *
 
 // builtinVar types a bare builtin variable (pid, comm, nsecs ...).
 func (c *checker) builtinVar(x *ast.Ident, b *builtins.Builtin) types.Type {
-	c.checkAllowed(x, b)
-	if b.Check != nil {
-		return c.runCheck(x, b, nil)
-	}
-	if b.Result != nil {
-		return b.Result
+	// CheckCall checks where the builtin may be used (usermode only in
+	// probes with registers, ...) before it types it.
+	if t := c.runCheck(x, b, nil); t != nil {
+		return t
 	}
 	return types.Invalid
 }
@@ -278,4 +292,14 @@ func (c *checker) enumConst(x *ast.Ident) (types.Type, bool) {
 		}
 	}
 	return nil, false
+}
+
+// isContextName reports whether name is a builtin whose value comes from
+// the probe's context.
+func isContextName(name string) bool {
+	switch name {
+	case "args", "retval", "ctx", "func", "probe", "probetype":
+		return true
+	}
+	return isArgN(name)
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/bt-tools/bt/lang/ast"
+	"github.com/bt-tools/bt/lang/token"
 	"github.com/bt-tools/bt/lang/types"
 )
 
@@ -112,6 +113,10 @@ func (c *checker) expandMacro(site ast.Expr, d *ast.MacroDecl, args []ast.Expr) 
 			if to, ok := maps[n.Name]; ok {
 				return &ast.MapExpr{At: n.At, Name: to}, true
 			}
+		case *ast.TypeExpr:
+			if t := substType(n, exprs); t != nil {
+				return t, true
+			}
 		case *ast.Ident:
 			if e, ok := exprs[n.Name]; ok {
 				cp := ast.Clone(e).(ast.Expr)
@@ -178,4 +183,32 @@ func (c *checker) fnDecl(d *ast.FnDecl) {
 	c.block(d.Body)
 	c.scope = nil
 	c.info = saved
+}
+
+// substType replaces a type named after a macro parameter ("(t)x" in the
+// body) with the type the argument names: typeof(T), a written type, or a
+// bare type name. Suffixes of the use ("t *") apply on top.
+func substType(n *ast.TypeExpr, exprs map[string]ast.Expr) *ast.TypeExpr {
+	if n.Keyword != token.IDENT || n.Typeof != nil {
+		return nil
+	}
+	e, ok := exprs[n.Name]
+	if !ok {
+		return nil
+	}
+	t := &ast.TypeExpr{StartPos: n.StartPos, EndPos: n.EndPos, Keyword: token.IDENT}
+	switch a := ast.Unparen(e).(type) {
+	case *ast.TypeofExpr:
+		t.Typeof = ast.Clone(a).(*ast.TypeofExpr)
+	case *ast.TypeExpr:
+		cp := ast.Clone(a).(*ast.TypeExpr)
+		t.Keyword, t.Name, t.Typeof = cp.Keyword, cp.Name, cp.Typeof
+		t.Suffixes = cp.Suffixes
+	case *ast.Ident:
+		t.Name = a.Name
+	default:
+		return nil
+	}
+	t.Suffixes = append(append([]ast.TypeSuffix(nil), t.Suffixes...), n.Suffixes...)
+	return t
 }

@@ -225,6 +225,13 @@ func (c *checker) learnValue(target ast.Expr, m *Map, vt types.Type, rhs ast.Exp
 			Related = relatedAt(m.First, "first use")
 		return
 	}
+	if c.report && !m.signWarned && intLike(vt) && intLike(m.Value) && isSigned(vt) != isSigned(m.Value) &&
+		(rhs == nil || !c.isFlexible(rhs)) {
+		// Passes before the reporting one have already widened m.Value:
+		// compare each assignment with the final type.
+		m.signWarned = true
+		c.warnf(target, "W301", "%s is assigned both signed and unsigned integers; its values become %s", m.Name, m.Value)
+	}
 	u, ok := unify(m.Value, vt)
 	if !ok {
 		c.errorf(target, "E303", "type mismatch for %s: assigning %s, but the map holds %s", m.Name, vt, m.Value).
@@ -232,9 +239,6 @@ func (c *checker) learnValue(target ast.Expr, m *Map, vt types.Type, rhs ast.Exp
 		return
 	}
 	if !types.Identical(u, m.Value) || u.Size() != m.Value.Size() {
-		if isSigned(u) != isSigned(m.Value) && intLike(vt) && (rhs == nil || !c.isFlexible(rhs)) {
-			c.warnf(target, "W301", "%s is assigned both signed and unsigned integers; its values become %s", m.Name, u)
-		}
 		m.Value = u
 		c.changed = true
 	}

@@ -73,9 +73,11 @@ type Point struct {
 	Source *ast.AttachPoint    // the attach point as written
 	AP     *probes.AttachPoint // parsed, substituted and expanded
 	Args   *types.Struct       // the args layout, or nil
-	Retval types.Type          // the retval type, or nil
-	Info   *Info               // the body as checked for this point's layout
-	Err    error               // why the point is unusable (not found), or nil
+	// ArgsErr says why Args is nil, when the provider has args.
+	ArgsErr error
+	Retval  types.Type // the retval type, or nil
+	Info    *Info      // the body as checked for this point's layout
+	Err     error      // why the point is unusable (not found), or nil
 }
 
 // Map is a map and what the program does with it.
@@ -92,7 +94,8 @@ type Map struct {
 	// First is the first write (or the first reference if never written).
 	First *ast.MapExpr
 
-	poisoned bool // assigned a value whose type could not be determined
+	poisoned   bool // assigned a value whose type could not be determined
+	signWarned bool // W301 was reported
 }
 
 // Var is a scratch variable. Variables of different scopes with the same

@@ -78,14 +78,14 @@ func (c *checker) stmt(s ast.Stmt) {
 	case *ast.ForStmt:
 		c.forStmt(s)
 	case *ast.WhileStmt:
-		c.warnf(s, "W206", "while loops are deprecated").Hints = []string{"use a range loop: for $i : 0..N { ... }"}
+		c.warnAt(s.While, s.While+5, "W206", "while loops are deprecated").Hints = []string{"use a range loop: for $i : 0..N { ... }"}
 		c.cond(s.Cond, "while condition")
 		c.loop(s.Body)
 	case *ast.UnrollStmt:
 		c.unroll(s)
 	case *ast.BranchStmt:
 		if c.loops == 0 {
-			c.errorf(s, "E220", "%s used outside of a loop", s.Tok)
+			c.errorf(s, "E322", "'%s' used outside of a loop", s.Tok)
 		}
 	case *ast.ReturnStmt:
 		if s.Result != nil {
@@ -232,7 +232,9 @@ func (c *checker) forStmt(s *ast.ForStmt) {
 	c.scope.declare(v)
 	c.info.Vars[s.Var] = v
 	c.info.Types[s.Var] = elem
+	c.forDepth++ // the body is a callback (bpf_loop, for_each_map_elem) without the probe's context
 	c.loop(s.Body)
+	c.forDepth--
 	c.pop()
 }
 
