@@ -112,6 +112,8 @@ func (g *gen) builtinVar(x ast.Expr, name string, args []ast.Expr) *val {
 		return g.stringConst(g.pt.AP.Provider.TypeName, nil)
 	case "ctx":
 		return g.regVal(t, g.copyReg(regCtx))
+	case "cpid":
+		return imm(t, int64(g.c.opts.CPID))
 	}
 	g.failf(x, "bt run does not support %s yet", name)
 	return imm(types.Int64, 0)

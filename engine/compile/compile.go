@@ -40,6 +40,8 @@ type Options struct {
 	MaxStrlen int64
 	// Unsafe allows system(), signal() and friends.
 	Unsafe bool
+	// CPID is the pid of the -c child (the cpid builtin), or 0.
+	CPID int
 }
 
 type compiler struct {

@@ -105,9 +105,22 @@ func run(cmd *cobra.Command, o options, args []string) error {
 	if u.Diags.HasErrors() {
 		return cli.Exit(cli.ExitFindings)
 	}
+	// The -c child starts held before compiling, so that cpid is known.
+	var child *runtime.Child
+	cpid := 0
+	if o.cmd != "" {
+		if os.Geteuid() != 0 {
+			return cli.Usagef("bt run needs root (CAP_BPF and CAP_PERFMON) to load programs; try sudo")
+		}
+		child, err = runtime.StartChild(runtime.SplitCommand(o.cmd), runtime.ChildOptions{})
+		if err != nil {
+			return cli.Usagef("%v", err)
+		}
+		cpid = child.Pid()
+	}
 	p, err := compile.Compile(u.Prog, compile.Options{
 		PIDs: o.pids, SyncStart: !o.noSync, Unsafe: o.unsafe,
-		MaxStrlen: strlen(u.Prog),
+		MaxStrlen: strlen(u.Prog), CPID: cpid,
 	})
 	if err != nil {
 		printCompileErrors(stderr, u, err)
@@ -121,7 +134,7 @@ func run(cmd *cobra.Command, o options, args []string) error {
 	if os.Geteuid() != 0 {
 		return cli.Usagef("bt run needs root (CAP_BPF and CAP_PERFMON) to load programs; try sudo")
 	}
-	return execute(cmd, o, p, u)
+	return execute(cmd, o, p, u, child)
 }
 
 func strlen(prog *sema.Program) int64 {
@@ -175,7 +188,7 @@ func printCompileErrors(w io.Writer, u *lang.Unit, err error) {
 	}
 }
 
-func execute(cmd *cobra.Command, o options, p *plan.Plan, u *lang.Unit) error {
+func execute(cmd *cobra.Command, o options, p *plan.Plan, u *lang.Unit, child *runtime.Child) error {
 	era, rtEra := output.Era026, runtime.EraNew
 	switch o.era {
 	case "0.26", "":
@@ -215,13 +228,7 @@ func execute(cmd *cobra.Command, o options, p *plan.Plan, u *lang.Unit) error {
 		Era: rtEra, JSON: format == output.JSON, Quiet: o.quiet, Buffering: buffering,
 		Unsafe: o.unsafe, NoWarnings: o.noWarnings, PIDs: o.pids, DryRun: o.dryRun,
 	}
-	if o.cmd != "" {
-		child, err := runtime.StartChild(runtime.SplitCommand(o.cmd), runtime.ChildOptions{})
-		if err != nil {
-			return cli.Usagef("%v", err)
-		}
-		opts.Child = child
-	}
+	opts.Child = child
 	code, err := runtime.Run(cmd.Context(), p, opts)
 	if err != nil {
 		reportRunError(cmd.ErrOrStderr(), u, err)
@@ -244,6 +251,12 @@ func reportRunError(w io.Writer, u *lang.Unit, err error) {
 		return
 	}
 	fmt.Fprintf(w, "ERROR: %v\n", err)
+	var ae *runtime.AttachError
+	if errors.As(err, &ae) {
+		if h := ae.Hint(); h != "" {
+			fmt.Fprintf(w, "HINT: %s\n", h)
+		}
+	}
 }
 
 // bootToWall converts boot-clock nanoseconds to wall-clock time.
