@@ -44,7 +44,6 @@ type checker struct {
 	configErrs diag.List
 
 	forDepth    int                 // for-loop bodies run as callbacks without ctx
-	aggOK       bool                // the call being checked is the value of a map assignment
 	defineCache map[string]ast.Expr // parsed #define bodies
 	argNodes    map[ast.Node]bool   // nodes of macro arguments substituted into a body
 	callerScope *scope              // the scope those arguments are evaluated in

@@ -130,15 +130,15 @@ func (c *checker) cond(x ast.Expr, what string) {
 	if types.IsInvalid(t) {
 		return
 	}
-	switch t.(type) {
+	switch tt := t.(type) {
 	case *types.Int, *types.Enum, *types.Pointer:
 		return
 	case *types.Basic:
-		if t == types.Bool {
+		if tt == types.Bool {
 			return
 		}
 	case *types.Agg:
-		if t.(*types.Agg).Castable() {
+		if tt.Castable() {
 			return
 		}
 	}
