@@ -25,6 +25,10 @@ import (
 	"github.com/bt-tools/bt/lint/rules"
 )
 
+// loadKernel picks the kernel information ($BT_KERNEL); tests replace it
+// to share one loaded fixture.
+var loadKernel = cli.Kernel
+
 type options struct {
 	format    string
 	enable    []string
@@ -103,7 +107,7 @@ func run(cmd *cobra.Command, o options, args []string) error {
 	if o.fix && contains(files, "-") {
 		return cli.Usagef("--fix cannot rewrite standard input")
 	}
-	k, err := cli.Kernel()
+	k, err := loadKernel()
 	if err != nil {
 		return cli.Usagef("%v", err)
 	}
