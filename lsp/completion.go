@@ -87,7 +87,7 @@ func (c *completer) complete(ctx context.Context) {
 		c.attachPoint(ctx, ap.Raw[:c.pos-ap.Pos()], c.off-int(c.pos-ap.Pos()))
 		return
 	}
-	if len(c.path) == 1 {
+	if !c.inBody() {
 		c.topLevel(ctx)
 		return
 	}
@@ -108,6 +108,35 @@ func (c *completer) complete(ctx context.Context) {
 	default:
 		c.identifiers(start, word)
 	}
+}
+
+// inBody reports whether the cursor is in code: between the braces of a
+// block or the config block, in a predicate, or in a macro's or fn's
+// header. Anywhere else is the top level, where attach points go, however
+// the parser recovered from the half-typed probe header under the cursor.
+func (c *completer) inBody() bool {
+	inside := func(l, r token.Pos) bool {
+		return l.IsValid() && l < c.pos && (!r.IsValid() || r < l || c.pos <= r)
+	}
+	for _, n := range c.path {
+		switch n := n.(type) {
+		case *ast.Block:
+			if inside(n.Lbrace, n.Rbrace) {
+				return true
+			}
+		case *ast.ConfigDecl:
+			if inside(n.Lbrace, n.Rbrace) {
+				return true
+			}
+		case *ast.Predicate:
+			if inside(n.Lslash, n.Rslash) {
+				return true
+			}
+		case *ast.MacroDecl, *ast.FnDecl, *ast.MapDecl, *ast.ImportDecl:
+			return true
+		}
+	}
+	return false
 }
 
 func (c *completer) inCommentOrString() bool {
@@ -444,8 +473,20 @@ func (c *completer) typeFields(from int, t types.Type) {
 		return
 	}
 	if s, ok := derefStruct(t); ok {
-		c.structFields(from, s, 0, nil)
+		c.structFields(from, c.complete0(s), 0, nil)
 	}
+}
+
+// complete0 returns the kernel's definition of a struct the checker left
+// opaque (curtask's struct task_struct), or s.
+func (c *completer) complete0(s *types.Struct) *types.Struct {
+	if len(s.Fields()) > 0 || s.Name == "" || c.snap.Kernel() == nil {
+		return s
+	}
+	if full, err := c.snap.Kernel().Struct(s.Name, s.Union); err == nil {
+		return full
+	}
+	return s
 }
 
 // structFields adds the fields of s, those of anonymous members too (C
@@ -500,12 +541,22 @@ func (c *completer) maps(from int) {
 		return
 	}
 	for _, m := range c.u.Prog.MapOrder {
-		if m.Name == "@" {
-			continue
+		if m.Name == "@" || c.onlyAtCursor(m.Refs) {
+			continue // the anonymous map, or the one being typed
 		}
 		c.add(from, protocol.CompletionItem{Label: m.Name, Kind: protocol.CompletionItemKindVariable,
 			Detail: mapSignature(m), SortText: rankLocal}, m.Name)
 	}
+}
+
+// onlyAtCursor reports whether every reference is the one being typed.
+func (c *completer) onlyAtCursor(refs []*ast.MapExpr) bool {
+	for _, r := range refs {
+		if r.End() != c.pos {
+			return false
+		}
+	}
+	return len(refs) > 0
 }
 
 // vars completes `$name` from the variables in scope at the cursor; from
@@ -525,14 +576,15 @@ func (c *completer) varsInScope() []*sema.Var {
 	var out []*sema.Var
 	seen := map[*sema.Var]bool{}
 	names := map[string]bool{}
+	stmt := c.statement()
 	for _, info := range c.infos {
 		for _, v := range info.Vars {
 			if v == nil || seen[v] || v.Decl == nil {
 				continue
 			}
 			seen[v] = true
-			if v.Decl.Pos() > c.pos || names[v.Name] {
-				continue
+			if v.Decl.Pos() > c.pos || names[v.Name] || stmt != nil && stmt.Pos() <= v.Decl.Pos() {
+				continue // not declared yet, or by the statement being typed
 			}
 			block, _ := innermost[*ast.Block](pathAt(c.u.AST, v.Decl.Pos()))
 			if block == nil || block.Pos() > c.pos || c.pos > block.End() {
@@ -544,6 +596,19 @@ func (c *completer) varsInScope() []*sema.Var {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// statement returns the innermost statement that holds the cursor.
+func (c *completer) statement() ast.Node {
+	for i := len(c.path) - 1; i >= 0; i-- {
+		switch n := c.path[i].(type) {
+		case *ast.Block:
+			return nil
+		case ast.Stmt:
+			return n
+		}
+	}
+	return nil
 }
 
 var exprKeywords = []string{"if", "else", "for", "while", "unroll", "let", "return", "break",

@@ -73,15 +73,16 @@ func enclosingProbe(u *lang.Unit, path []ast.Node) *sema.Probe {
 // the program's, then each layout's of the enclosing probe, so that a
 // node checked only for some attach points is found too.
 func views(u *lang.Unit, path []ast.Node) []*sema.Info {
-	if u.Prog == nil {
-		return nil
+	p := enclosingProbe(u, path)
+	if p == nil {
+		// Outside probes (a macro's body): facts are in the copies checked
+		// for each call site, in whichever view holds the call.
+		return allInfos(u)
 	}
 	out := []*sema.Info{u.Prog.Info}
-	if p := enclosingProbe(u, path); p != nil {
-		for _, pt := range p.Points {
-			if pt.Info != nil && pt.Info != u.Prog.Info {
-				out = append(out, pt.Info)
-			}
+	for _, pt := range p.Points {
+		if pt.Info != nil && pt.Info != u.Prog.Info {
+			out = append(out, pt.Info)
 		}
 	}
 	return out

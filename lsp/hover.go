@@ -231,14 +231,17 @@ func (h *hoverer) field(x *ast.FieldExpr) string {
 	var sb strings.Builder
 	sb.WriteString(codeBlock(fmt.Sprintf("%s: %s", f.Name, typeString(f.Type))))
 	if decl := h.tracepointField(fi.Struct, f.Name); decl != "" {
-		sb.WriteString("\n" + codeBlock(decl))
+		sb.WriteString("\n" + codeBlockLang("c", decl))
 	}
 	fmt.Fprintf(&sb, "\nfield of `%s` · offset %d · size %d", fi.Struct, f.Offset, typeSize(f.Type))
 	if f.BitSize > 0 {
 		fmt.Fprintf(&sb, " · bits %d..%d", f.BitOffset, f.BitOffset+f.BitSize-1)
 	}
-	if fi.Derefs > 0 {
-		fmt.Fprintf(&sb, " · through %d pointer(s)", fi.Derefs)
+	switch {
+	case fi.Derefs == 1:
+		sb.WriteString(" · through a pointer")
+	case fi.Derefs > 1:
+		fmt.Fprintf(&sb, " · through %d pointers", fi.Derefs)
 	}
 	return sb.String()
 }

@@ -150,12 +150,19 @@ func (m *Mapper) Pos(p protocol.Position) token.Pos {
 	return token.Pos(m.Offset(p) + 1)
 }
 
-// Range returns the protocol range of [from, to).
+// Range returns the protocol range of [from, to). An end inside a
+// multi-byte character is moved to the character's end, so that a span
+// over part of a character (a scanner error on one byte of it) still
+// covers it.
 func (m *Mapper) Range(from, to token.Pos) protocol.Range {
 	if to < from {
 		to = from
 	}
-	return protocol.Range{Start: m.PosPosition(from), End: m.PosPosition(to)}
+	end := m.clamp(int(to) - 1)
+	for end < len(m.src) && end > 0 && !utf8.RuneStart(m.src[end]) {
+		end++
+	}
+	return protocol.Range{Start: m.PosPosition(from), End: m.Position(end)}
 }
 
 // OffsetRange returns the byte offsets of a protocol range, with end no

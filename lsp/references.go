@@ -216,15 +216,7 @@ func defineAtText(u *lang.Unit, pos token.Pos) *symbol {
 // that resolved to an object of kind k, in every view of the program.
 func identsResolvedAs(u *lang.Unit, name string, k sema.ObjKind) map[token.Pos]bool {
 	out := map[token.Pos]bool{}
-	infos := []*sema.Info{u.Prog.Info}
-	for _, p := range u.Prog.Probes {
-		for _, pt := range p.Points {
-			if pt.Info != nil {
-				infos = append(infos, pt.Info)
-			}
-		}
-	}
-	for _, info := range infos {
+	for _, info := range allInfos(u) {
 		for id, obj := range info.Idents {
 			if obj != nil && obj.Kind == k && id.Name == name {
 				out[id.Pos()] = true

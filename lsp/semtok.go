@@ -234,20 +234,9 @@ func (t *tokenizer) scan(pos, end token.Pos) {
 // from where they stand and what the checker resolved them to.
 func identClasses(u *lang.Unit) map[token.Pos]class {
 	out := map[token.Pos]class{}
-	var infos []*sema.Info
-	if u.Prog != nil {
-		infos = append(infos, u.Prog.Info)
-		for _, p := range u.Prog.Probes {
-			for _, pt := range p.Points {
-				if pt.Info != nil && pt.Info != u.Prog.Info {
-					infos = append(infos, pt.Info)
-				}
-			}
-		}
-	}
 	// What the checker resolved, in every view (macro copies included:
 	// they keep the positions of the macro's body).
-	for _, info := range infos {
+	for _, info := range allInfos(u) {
 		for id, obj := range info.Idents {
 			if obj != nil {
 				out[id.Pos()] = objectClass(obj)
@@ -291,11 +280,21 @@ func identClasses(u *lang.Unit) map[token.Pos]class {
 			if n.Name != nil {
 				out[n.Name.Pos()] = class{stMacro, smDeclaration}
 			}
+			params := map[string]bool{}
 			for _, p := range n.Params {
 				if id, ok := p.(*ast.Ident); ok {
 					out[id.Pos()] = class{stParameter, smDeclaration}
+					params[id.Name] = true
 				}
 			}
+			// The checker substitutes the arguments for a macro's
+			// parameters, so their uses in the body resolve to nothing.
+			ast.Inspect(n.Body, func(b ast.Node) bool {
+				if id, ok := b.(*ast.Ident); ok && params[id.Name] {
+					out[id.Pos()] = class{stParameter, 0}
+				}
+				return true
+			})
 		case *ast.FnDecl:
 			if n.Name != nil {
 				out[n.Name.Pos()] = class{stFunction, smDeclaration}

@@ -186,8 +186,7 @@ func (o *outliner) body(b *ast.Block) []protocol.DocumentSymbol {
 			if name, ok := o.firstWrite[n.Pos()]; ok {
 				detail := ""
 				if m := o.u.Prog.Maps[name]; m != nil {
-					detail = strings.TrimPrefix(mapSignature(m), name)
-					detail = strings.TrimPrefix(detail, ": ")
+					detail = mapTypeLabel(m.Key, m.Value, m.Scalar)
 				}
 				out = append(out, o.sym(name, detail, protocol.SymbolKindVariable, n, nil))
 			}
