@@ -10,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bt-tools/bt/lang"
 	"github.com/bt-tools/bt/lang/diag"
+	"github.com/bt-tools/bt/lang/sema"
 	"github.com/bt-tools/bt/lang/kernel/kerneltest"
 	"github.com/bt-tools/bt/lint"
 	"github.com/bt-tools/bt/lint/linttest"
@@ -175,6 +177,20 @@ func TestFixDebian(t *testing.T) {
 // front end's check and the rules, the kernel fixture already loaded.
 func BenchmarkDebian(b *testing.B) {
 	benchmarkDebian(b, func(name string, src []byte, opts lint.Options) { lint.Lint(name, src, opts) })
+}
+
+// BenchmarkDebianRules times the rules alone on Debian's tools, checked
+// once beforehand: the linter's own cost on top of the front end.
+func BenchmarkDebianRules(b *testing.B) {
+	units := map[string]*lang.Unit{}
+	benchmarkDebian(b, func(name string, src []byte, opts lint.Options) {
+		u := units[name]
+		if u == nil {
+			u = lang.Check(name, src, sema.Options{Kernel: opts.Kernel, Unsafe: true})
+			units[name] = u
+		}
+		lint.LintUnit(u, opts)
+	})
 }
 
 func benchmarkDebian(b *testing.B, run func(string, []byte, lint.Options)) {
