@@ -121,10 +121,10 @@ var (
 )
 
 // Validate checks a set of rules, as done at start-up: codes and names
-// unique and well-formed, a doc with a summary, an explanation and both
-// examples, a known severity, and a Run function (except BT000). That the
-// bad example triggers the rule and the good one does not is checked by
-// lint/rules' tests, which run them.
+// unique and well-formed, a doc with a summary, an explanation and two
+// examples that parse, a known severity, and a Run function (except
+// BT000). That the bad example triggers the rule and the good one does
+// not needs kernel information; lint/rules' tests check it.
 func Validate(rules []*Rule) error {
 	var errs []error
 	seen := map[string]*Rule{}
@@ -154,6 +154,11 @@ func Validate(rules []*Rule) error {
 			bad("doc has no explanation")
 		case d.bad == "" || d.good == "":
 			bad("doc lacks a Bad: or a Good: example")
+		}
+		for _, ex := range []string{d.bad, d.good} {
+			if errs := lang.Parse(r.Code+".bt", []byte(ex)).Diags.Errors(); len(errs) > 0 {
+				bad("an example does not parse: %v", errs[0])
+			}
 		}
 		if r.Severity < diag.Error || r.Severity > diag.Hint {
 			bad("unknown severity %d", r.Severity)

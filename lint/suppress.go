@@ -19,8 +19,8 @@ var SuppressionRule = &Rule{
 	Doc: `a btlint:ignore comment is malformed, names an unknown rule or suppresses nothing
 
 A comment "// btlint:ignore CODE reason" (or "/* btlint:ignore CODE reason */")
-silences the findings of the named rules on its own line and on the next
-line. Several codes are separated by commas, and rule names may stand for
+silences the findings of the named rules on its line, or, when it stands
+alone on its line, on the next line. Several codes are separated by commas, and rule names may stand for
 codes. The reason is required: it tells the next reader why the finding
 does not apply. A suppression without a reason, with a code no rule has,
 or that silences nothing (the code was fixed, or the comment moved) is
@@ -89,7 +89,12 @@ func parseSuppressions(f *ast.File, file *token.File, byName map[string]*Rule) [
 		s := &suppression{
 			comment: c,
 			from:    file.Position(c.Pos()).Line,
-			to:      file.Position(c.End()).Line + 1,
+			to:      file.Position(c.End()).Line,
+		}
+		// A comment alone on its line covers the next line; one after
+		// code covers its own line only.
+		if _, alone := lineIndent(file, c.Pos()); alone {
+			s.to++
 		}
 		rest := body[len(m):]
 		off += len(m)

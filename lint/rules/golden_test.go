@@ -12,8 +12,8 @@ import (
 
 	"github.com/bt-tools/bt/lang"
 	"github.com/bt-tools/bt/lang/diag"
-	"github.com/bt-tools/bt/lang/sema"
 	"github.com/bt-tools/bt/lang/kernel/kerneltest"
+	"github.com/bt-tools/bt/lang/sema"
 	"github.com/bt-tools/bt/lint"
 	"github.com/bt-tools/bt/lint/linttest"
 )
