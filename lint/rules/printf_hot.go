@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bt-tools/bt/lang/ast"
 	"github.com/bt-tools/bt/lang/diag"
@@ -96,6 +97,10 @@ func printsMap(c *ast.CallExpr) bool {
 	return false
 }
 
+// hotRate is the sampling rate (per CPU, per second) above which a
+// profile or cpu-clock probe is hot.
+const hotRate = 10
+
 // manyPoints is how many attach points one wildcard must match to make
 // a probe hot by itself (sys_enter_* matches hundreds).
 const manyPoints = 20
@@ -145,12 +150,20 @@ func hotPoint(pt *sema.Point) string {
 	}
 	switch ap.Provider.Name {
 	case "profile":
-		return "samples every CPU"
+		if hz := ap.Frequency(); hz > hotRate || hz == 0 && ap.Period() > 0 && ap.Period() < time.Second/hotRate {
+			return "samples every CPU"
+		}
 	case "software":
 		switch ap.Event {
-		case "cpu-clock", "cpu", "task-clock", "page-faults", "faults", "minor-faults",
-			"context-switches", "cs":
-			return "counts a frequent software event"
+		case "cpu-clock", "cpu", "task-clock":
+			// The count is a period in nanoseconds; 0 is the default, 1ms.
+			if ap.Rate == 0 || ap.Rate < uint64(time.Second/hotRate) {
+				return "samples every CPU"
+			}
+		case "page-faults", "faults", "minor-faults", "context-switches", "cs":
+			if ap.Rate <= 1000 {
+				return "counts a frequent software event"
+			}
 		}
 	case "hardware":
 		return "samples a hardware counter"

@@ -60,7 +60,7 @@ func runStringNeverEqual(pass *lint.Pass) error {
 		if !ok {
 			continue
 		}
-		if _, isConst := info.Consts[x]; isConst {
+		if _, isConst := info.Consts[x]; isConst || !fixedCapacity(info, x) {
 			continue
 		}
 		n := stringLen(info.TypeOf(x))
@@ -80,6 +80,26 @@ func runStringNeverEqual(pass *lint.Pass) error {
 		}
 	}
 	return nil
+}
+
+// fixedCapacity reports whether x's capacity is fixed where it is made:
+// comm, a char array field of a C struct or tracepoint, str(p, N) or
+// buf(p, N). Variables, maps and records take the size of what is
+// assigned to them, which may be larger elsewhere, so they are left alone.
+func fixedCapacity(info *sema.Info, x ast.Expr) bool {
+	switch builtinRef(info, x) {
+	case "comm", "pcomm", "leader_comm":
+		return true
+	case "str", "buf":
+		c := ast.Unparen(x).(*ast.CallExpr)
+		_, isConst := info.Consts[c.Args[len(c.Args)-1]]
+		return len(c.Args) == 2 && isConst
+	}
+	if f, ok := ast.Unparen(x).(*ast.FieldExpr); ok {
+		fi := info.Fields[f]
+		return fi != nil && fi.Struct != nil
+	}
+	return false
 }
 
 // isTaskName reports whether x is a task name: comm, or a comm field

@@ -56,7 +56,11 @@ const bpfLoopMax = 1 << 23
 func runUnboundedLoop(pass *lint.Pass) error {
 	info := pass.Prog.Info
 	for _, w := range lint.Nodes[*ast.WhileStmt](pass.Index) {
+		// while ($i-- > 0) updates its counter in the condition.
 		counters := updatedVars(info, w.Body)
+		for v := range updatedVars(info, w.Cond) {
+			counters[v] = true
+		}
 		if bounded(info, w.Cond, counters) || breakBounded(info, w.Body, counters) {
 			continue
 		}
@@ -126,12 +130,20 @@ func bounded(info *sema.Info, cond ast.Expr, counters map[*sema.Var]bool) bool {
 	case *ast.VarExpr:
 		// while ($n) { $n-- }
 		return counters[info.Vars[c]]
+	case *ast.IncDecExpr:
+		// while ($n--)
+		v, ok := c.X.(*ast.VarExpr)
+		return ok && counters[info.Vars[v]]
 	}
 	return false
 }
 
 func counterVs(info *sema.Info, x, y ast.Expr, counters map[*sema.Var]bool) bool {
-	v, ok := unwrap(x).(*ast.VarExpr)
+	x = unwrap(x)
+	if id, ok := x.(*ast.IncDecExpr); ok {
+		x = id.X // ($i--) > 0
+	}
+	v, ok := x.(*ast.VarExpr)
 	if !ok || !counters[info.Vars[v]] {
 		return false
 	}

@@ -21,8 +21,9 @@ a sign that the wrong variable is read somewhere (a typo in $name makes a
 new variable). Every assignment still costs the probe time and BPF stack.
 Remove it, or read it where it was meant to be read. To call a function
 only for its effect, call it as a statement (or, from bpftrace 0.25, write
-_ = f(...)). Variables whose name starts with an underscore are not
-reported.
+_ = f(...)). Variables whose name starts with an underscore, and those
+that take the result of delete() (the way to silence its warning before
+_ = existed), are not reported.
 
 Bad:
 
@@ -62,12 +63,32 @@ func runUnusedVariable(pass *lint.Pass) error {
 		})
 	}
 	for _, v := range vars {
-		if strings.HasPrefix(v.Name, "_") || v.Decl == nil || ix.Probe(v.Decl) == nil || loopVar(ix, v) || read(ix, v) {
+		if strings.HasPrefix(v.Name, "_") || v.Decl == nil || ix.Probe(v.Decl) == nil || loopVar(ix, v) ||
+			read(ix, v) || keepsResult(pass, v) {
 			continue
 		}
 		pass.Reportf(v.Decl, "$%s is assigned but never used", v.Name)
 	}
 	return nil
+}
+
+// keepsResult reports whether v takes the result of delete(): before
+// bpftrace 0.25 had _ = ..., $ignore = delete(@m, k) was how a script
+// silenced the warning a failed delete prints.
+func keepsResult(pass *lint.Pass, v *sema.Var) bool {
+	for _, r := range v.Refs {
+		var rhs ast.Expr
+		switch p := pass.Index.Parent(r).(type) {
+		case *ast.AssignStmt:
+			rhs = p.RHS
+		case *ast.LetStmt:
+			rhs = p.Value
+		}
+		if c, ok := ast.Unparen(rhs).(*ast.CallExpr); ok && builtinRef(pass.Prog.Info, c) == "delete" {
+			return true
+		}
+	}
+	return false
 }
 
 // loopVar reports whether v is declared by a for loop, whose variable is
