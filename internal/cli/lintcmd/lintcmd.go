@@ -62,7 +62,7 @@ files that do not parse.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return run(cmd, o, args) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.format, "format", "text", "output `format`: "+strings.Join(lint.Formats, ", "))
+	f.StringVar(&o.format, "format", "text", "`FORMAT` of the output: "+strings.Join(lint.Formats, ", "))
 	f.StringSliceVar(&o.enable, "enable", nil, "enable rules (`CODES` or names, comma-separated; all)")
 	f.StringSliceVar(&o.disable, "disable", nil, "disable rules (`CODES` or names, comma-separated; all)")
 	f.StringVar(&o.target, "target", "", "bpftrace `VERSIONS` the programs must run on: 0.17 or 0.17..0.24 (default 0.26)")
