@@ -23,9 +23,10 @@ their args (or retval) may differ: a field one tracepoint has may be
 missing from another, or have another type. Since bpftrace 0.25 each
 attach point is compiled on its own, and the body fails for the ones that
 lack a field it reads; bpftrace 0.17 to 0.24 reject a list of fentry
-(kfunc), fexit (kretfunc) or uprobe attach points with different arguments
-outright ("Probe has attach points with mixed arguments") as soon as the
-body uses args or retval. Split the probe, or only read what every attach
+(kfunc), fexit (kretfunc), rawtracepoint or uprobe attach points with
+different arguments outright ("Probe has attach points with mixed
+arguments") as soon as the body uses args or retval (tracepoint lists
+worked). Split the probe, or only read what every attach
 point has.
 
 Bad:
@@ -229,11 +230,13 @@ func foundGroups(p *sema.Probe) int {
 }
 
 // oldMixedError reports whether bpftrace before 0.25 rejects p: a list of
-// fentry, fexit or uprobe attach points with different arguments.
+// fentry, fexit, rawtracepoint or uprobe attach points with different
+// arguments (FieldAnalyser::resolve_args). Tracepoint lists were split per
+// tracepoint and worked, as Debian's opensnoop.bt shows.
 func oldMixedError(p *sema.Probe) bool {
 	for _, ap := range pointsOf(p) {
 		switch ap.Provider.Name {
-		case "fentry", "fexit", "uprobe":
+		case "fentry", "fexit", "uprobe", "rawtracepoint":
 		default:
 			return false
 		}
