@@ -232,6 +232,10 @@ func (t *targetCheck) call(c *ast.CallExpr) {
 		t.report(c, feature{"0.22", "delete(@map, key)"}, "write "+old, lint.Replace(c, old))
 	case b.Name == "exit" && len(c.Args) > 0:
 		t.report(c, feature{"0.21", "exit(code)"}, "")
+	case b.Name == "print" && len(c.Args) > 0:
+		if _, ok := ast.Unparen(c.Args[0]).(*ast.MapAccess); ok {
+			t.report(c, feature{"0.21", "print(@map[key])"}, "")
+		}
 	}
 	t.builtin(c.Fun, b.Name)
 }
