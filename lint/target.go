@@ -38,15 +38,6 @@ func ParseVersion(s string) (Version, error) {
 	return Version{n[0], n[1]}, nil
 }
 
-// MustVersion is ParseVersion for constants in rules.
-func MustVersion(s string) Version {
-	v, err := ParseVersion(s)
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
-
 // Less reports whether v is older than w.
 func (v Version) Less(w Version) bool {
 	if v.Major != w.Major {

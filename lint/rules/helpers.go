@@ -103,15 +103,6 @@ func isProvider(p *sema.Probe, name string) bool {
 	return len(aps) > 0
 }
 
-// mapAccessOf reports whether x is @name[...].
-func mapAccessOf(x ast.Expr, name string) (*ast.MapAccess, bool) {
-	a, ok := ast.Unparen(x).(*ast.MapAccess)
-	if ok && "@"+a.Map.Name == name {
-		return a, true
-	}
-	return nil, false
-}
-
 // mentions reports whether n refers to the map or to one of the
 // variables.
 func mentions(n ast.Node, info *sema.Info, mapName string, vars map[*sema.Var]bool) bool {
@@ -197,12 +188,6 @@ func stringLen(t types.Type) int64 {
 		}
 	}
 	return 0
-}
-
-// isSpecial reports whether p is a begin, end, self, test or bench probe.
-func isSpecial(p *sema.Probe) bool {
-	prov := providerOf(p)
-	return prov != nil && prov.Special
 }
 
 // isEnd reports whether p is an end probe.
