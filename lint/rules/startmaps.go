@@ -75,29 +75,52 @@ func findStartMaps(pass *lint.Pass) []*startMap {
 			m.addRead(ix, info, a)
 		}
 	}
-	for _, fn := range []string{"delete", "clear"} {
-		for _, c := range ix.Calls(fn) {
-			if len(c.Args) == 0 {
-				continue
-			}
-			name := ""
-			switch x := ast.Unparen(c.Args[0]).(type) {
-			case *ast.MapExpr:
-				name = "@" + x.Name
-			case *ast.MapAccess:
-				name = "@" + x.Map.Name
-			}
-			m := byName[name]
-			if m == nil {
-				continue
-			}
-			if p := ix.Probe(c); p != nil && isEnd(p) {
-				m.endCleared = true
-			} else if p != nil {
-				m.cleanups = append(m.cleanups, c)
+	calls := func(yield func(c *ast.CallExpr, p *sema.Probe)) {
+		for _, fn := range []string{"delete", "clear"} {
+			for _, c := range ix.Calls(fn) {
+				yield(c, ix.Probe(c))
 			}
 		}
+		// Macro bodies are checked per call site, with map parameters
+		// replaced by the maps passed in.
+		for site, exp := range info.Expansions {
+			ast.Inspect(exp.Body, func(n ast.Node) bool {
+				if c, ok := n.(*ast.CallExpr); ok {
+					if name := builtinRef(info, c); name == "delete" || name == "clear" {
+						yield(c, ix.Probe(site))
+					}
+				}
+				return true
+			})
+		}
 	}
+	calls(func(c *ast.CallExpr, p *sema.Probe) {
+		if len(c.Args) == 0 {
+			return
+		}
+		name := ""
+		switch x := ast.Unparen(c.Args[0]).(type) {
+		case *ast.MapExpr:
+			name = "@" + x.Name
+		case *ast.MapAccess:
+			name = "@" + x.Map.Name
+		}
+		m := byName[name]
+		if m == nil {
+			return
+		}
+		switch {
+		case p == nil:
+			// In a macro or fn body: where it runs is unknown, so count
+			// it as both rather than report what may be fine.
+			m.endCleared = true
+			m.cleanups = append(m.cleanups, c)
+		case isEnd(p):
+			m.endCleared = true
+		default:
+			m.cleanups = append(m.cleanups, c)
+		}
+	})
 	for _, s := range lint.Nodes[*ast.AssignStmt](ix) {
 		a, ok := s.LHS.(*ast.MapAccess)
 		if !ok {
