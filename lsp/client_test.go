@@ -31,6 +31,7 @@ type testClient struct {
 	mu       sync.Mutex
 	cond     *sync.Cond
 	diags    map[protocol.DocumentURI]*protocol.PublishDiagnosticsParams
+	history  map[protocol.DocumentURI][]uint32 // versions of the published diagnostics, in order
 	progress []string // $/progress values, as JSON
 	logs     []string
 	versions map[protocol.DocumentURI]int32
@@ -84,6 +85,7 @@ func startServer(t testing.TB, opts Options) *testClient {
 	c := &testClient{
 		t: t, ctx: ctx, done: make(chan error, 1),
 		diags:    map[protocol.DocumentURI]*protocol.PublishDiagnosticsParams{},
+		history:  map[protocol.DocumentURI][]uint32{},
 		versions: map[protocol.DocumentURI]int32{},
 	}
 	c.cond = sync.NewCond(&c.mu)
@@ -117,6 +119,7 @@ func (c *testClient) handle(ctx context.Context, req *jsonrpc2.Request) (any, er
 			return nil, nil
 		}
 		c.diags[p.URI] = &p
+		c.history[p.URI] = append(c.history[p.URI], p.Version)
 	case protocol.MethodProgress:
 		c.progress = append(c.progress, string(params))
 	case protocol.MethodWindowLogMessage:

@@ -14,8 +14,8 @@ import (
 	"go.lsp.dev/jsonrpc2"
 )
 
-// maxFrame bounds the body of one message. A larger frame is skipped and
-// answered with an error instead of being read into memory.
+// maxFrame bounds the body of one message. A larger frame is answered
+// with an error instead of being read into memory.
 const maxFrame = 64 << 20
 
 // stream is the server's jsonrpc2.Stream: LSP header framing (the
@@ -96,11 +96,10 @@ func (s *stream) readFrame() ([]byte, int64, error) {
 		return nil, 0, nil
 	}
 	if length > maxFrame {
-		if _, err := io.CopyN(io.Discard, s.in, int64(length)); err != nil {
-			return nil, 0, unexpected(err)
-		}
+		// Refuse at once rather than read (or wait for) that much: the
+		// body, if it comes, is skipped as garbage up to the next header.
 		s.rejected("frame too large")
-		s.writeError(context.Background(), jsonrpc2.ID{}, jsonrpc2.InvalidRequest,
+		s.writeError(context.Background(), jsonrpc2.ID{}, jsonrpc2.ParseError,
 			fmt.Sprintf("message of %d bytes is larger than %d", length, maxFrame))
 		return nil, 0, nil
 	}
