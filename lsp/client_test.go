@@ -32,7 +32,7 @@ type testClient struct {
 	cond     *sync.Cond
 	diags    map[protocol.DocumentURI]*protocol.PublishDiagnosticsParams
 	history  map[protocol.DocumentURI][]uint32 // versions of the published diagnostics, in order
-	progress []string // $/progress values, as JSON
+	progress []string                          // $/progress values, as JSON
 	logs     []string
 	versions map[protocol.DocumentURI]int32
 }

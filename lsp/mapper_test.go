@@ -109,8 +109,8 @@ func TestApplyChanges(t *testing.T) {
 	}
 	src := []byte("BEGIN {\n  @😀x = 1;\n}\n")
 	got := applyChanges(src, []protocol.TextDocumentContentChangeEvent{
-		{Range: rng(1, 3, 1, 5), Text: "é"},  // the emoji (two units)
-		{Range: rng(1, 4, 1, 5), Text: "y"},  // x, after the new é
+		{Range: rng(1, 3, 1, 5), Text: "é"},   // the emoji (two units)
+		{Range: rng(1, 4, 1, 5), Text: "y"},   // x, after the new é
 		{Range: rng(2, 1, 2, 1), Text: " \n"}, // insert at the end
 	})
 	if want := "BEGIN {\n  @éy = 1;\n} \n\n"; string(got) != want {
