@@ -115,8 +115,15 @@ func (c *completer) complete(ctx context.Context) {
 // header. Anywhere else is the top level, where attach points go, however
 // the parser recovered from the half-typed probe header under the cursor.
 func (c *completer) inBody() bool {
+	// A brace or slash the parser had to invent (the user has not typed
+	// it yet) is not where it says: look at the source.
+	src := c.snap.Src
+	at := func(p token.Pos, chars string) bool {
+		return p.IsValid() && int(p) <= len(src) && strings.IndexByte(chars, src[p-1]) >= 0
+	}
 	inside := func(l, r token.Pos) bool {
-		return l.IsValid() && l < c.pos && (!r.IsValid() || r < l || c.pos <= r)
+		open := r <= l || !at(r, "}/")
+		return at(l, "{/") && l < c.pos && (open || c.pos <= r)
 	}
 	for _, n := range c.path {
 		switch n := n.(type) {

@@ -67,7 +67,16 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	case <-s.exit:
 	}
 	s.stop()
-	err := s.conn.Close()
+	// Close waits for the read loop, which a reader that cannot be
+	// interrupted (a blocking stdin) may never leave: give it a moment,
+	// then return anyway; the process is about to end.
+	closed := make(chan error, 1)
+	go func() { closed <- s.conn.Close() }()
+	var err error
+	select {
+	case err = <-closed:
+	case <-time.After(time.Second):
+	}
 	s.mu.Lock()
 	exited, shutdown := s.exited, s.shutdown
 	s.mu.Unlock()

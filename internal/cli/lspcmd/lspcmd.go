@@ -113,5 +113,11 @@ type stdio struct {
 	io.Writer
 }
 
-// Close closes nothing: the process ends when the server does.
-func (stdio) Close() error { return nil }
+// Close closes standard input, which ends a read in progress where the
+// platform allows it; the process ends when the server does anyway.
+func (s stdio) Close() error {
+	if c, ok := s.Reader.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
