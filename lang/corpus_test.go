@@ -1,9 +1,7 @@
 package lang
 
 import (
-	"bytes"
 	"flag"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -310,17 +308,3 @@ func checkExpectations(t *testing.T, u *Unit) {
 		}
 	}
 }
-
-// ----------------------------------------------------------------------------
-// Helpers shared with the other tests of the package
-
-func readFileString(tb testing.TB, path string) string {
-	tb.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return string(bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")))
-}
-
-var _ = fmt.Sprintf

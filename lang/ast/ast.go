@@ -634,10 +634,15 @@ func (f *RecordField) Pos() token.Pos { return f.Name.Pos() }
 // End returns the end of the value.
 func (f *RecordField) End() token.Pos { return f.Value.End() }
 
-func (x *Ident) Pos() token.Pos        { return x.NamePos }
-func (x *Ident) End() token.Pos        { return x.NamePos + token.Pos(len(x.Name)) }
-func (x *VarExpr) Pos() token.Pos      { return x.Dollar }
-func (x *VarExpr) End() token.Pos      { return x.Dollar + token.Pos(1+len(x.Name)) }
+func (x *Ident) Pos() token.Pos   { return x.NamePos }
+func (x *Ident) End() token.Pos   { return x.NamePos + token.Pos(len(x.Name)) }
+func (x *VarExpr) Pos() token.Pos { return x.Dollar }
+func (x *VarExpr) End() token.Pos {
+	if x.Name == "" {
+		return x.Dollar // a placeholder for a missing variable
+	}
+	return x.Dollar + token.Pos(1+len(x.Name))
+}
 func (x *MapExpr) Pos() token.Pos      { return x.At }
 func (x *MapExpr) End() token.Pos      { return x.At + token.Pos(1+len(x.Name)) }
 func (x *MapAccess) Pos() token.Pos    { return x.Map.Pos() }

@@ -181,22 +181,26 @@ func (p *parser) errorExpected(pos token.Pos, what string) {
 }
 
 // expect consumes tok and returns its position, or reports an error and
-// returns the current position without consuming anything.
+// returns NoPos without consuming anything.
 func (p *parser) expect(tok token.Token) token.Pos {
 	pos := p.pos
 	if p.tok != tok {
 		p.errorExpected(pos, "'"+tok.String()+"'")
-		return pos
+		return token.NoPos
 	}
 	p.next()
 	return pos
 }
 
 // expectClosing is expect for a closing token; mode is the scanner mode for
-// the token after it. A missing closer is reported at the end of the
-// previous token, naming the opener.
+// the token after it. A missing closer is reported at the current token,
+// naming the opener, and the position returned for it is the last byte of
+// the previous token, so that the group ends where its text does.
 func (p *parser) expectClosing(tok token.Token, open token.Pos, mode scanner.Mode) token.Pos {
 	pos := p.pos
+	if p.tok != tok {
+		pos = max(open, p.prevEnd-1, 1)
+	}
 	if p.tok != tok && open.IsValid() && p.errPos > open {
 		// An error inside the group is the likely cause: do not pile on.
 		p.sc.Mode = mode
@@ -308,7 +312,7 @@ func (p *parser) parseDecl() ast.Decl {
 		}
 	}
 	p.nextMode(scanner.TopLevel)
-	return &ast.BadDecl{From: pos, To: p.prevEnd}
+	return &ast.BadDecl{From: pos, To: max(pos, p.prevEnd)}
 }
 
 // rescanTopLevel rescans the current token, which was scanned in normal
@@ -388,7 +392,7 @@ func (p *parser) parseImport() *ast.ImportDecl {
 	p.next()
 	if p.tok != token.STRING {
 		p.errorExpected(p.pos, "import path string")
-		d.Path = &ast.StringLit{ValuePos: p.pos, Lit: `""`}
+		d.Path = &ast.StringLit{ValuePos: p.pos} // empty: no text to span
 	} else {
 		d.Path = p.parseStringLit()
 	}
@@ -411,7 +415,7 @@ func (p *parser) parseMapDecl() ast.Decl {
 			p.next()
 		}
 		p.rescanTopLevel()
-		return &ast.BadDecl{From: d.Let, To: p.prevEnd}
+		return &ast.BadDecl{From: d.Let, To: max(d.Let, p.prevEnd)}
 	}
 	d.Map = p.parseMap()
 	p.expect(token.ASSIGN)
@@ -528,6 +532,7 @@ func (p *parser) parsePredicate() *ast.Predicate {
 	if p.tok == token.QUO {
 		p.next()
 	} else {
+		pred.Rslash = max(pred.Lslash, p.prevEnd-1)
 		p.error(p.pos, p.pos+token.Pos(len(p.lit)), "E100", "expected '/' to close the predicate, found %s", p.found())
 	}
 	return pred
@@ -554,10 +559,9 @@ func (p *parser) parseBlock(after scanner.Mode) *ast.Block {
 	b := &ast.Block{Lbrace: p.pos}
 	if p.tok != token.LBRACE {
 		p.errorExpected(p.pos, "'{'")
-		b.Rbrace = p.prevEnd
-		if b.Lbrace > b.Rbrace {
-			b.Rbrace = b.Lbrace
-		}
+		// An empty block on the last byte of the previous token.
+		b.Lbrace = max(p.prevEnd-1, 1)
+		b.Rbrace = b.Lbrace
 		p.sc.Mode = after
 		return b
 	}
@@ -645,7 +649,7 @@ func (p *parser) parseStmt() (s ast.Stmt, value ast.Expr) {
 	}
 	if _, bad := x.(*ast.BadExpr); bad {
 		p.syncStmt()
-		return &ast.BadStmt{From: x.Pos(), To: p.prevEnd}, nil
+		return &ast.BadStmt{From: x.Pos(), To: max(x.End(), p.prevEnd)}, nil
 	}
 	if p.tok == token.SEMI {
 		s := &ast.ExprStmt{X: x, Semi: p.pos}
@@ -745,12 +749,12 @@ func (p *parser) parseLet() ast.Stmt {
 	if p.tok == token.MAP {
 		p.error(s.Let, p.pos+token.Pos(len(p.lit)), "E109", "map declarations (let @m = hash(N)) must be at top level")
 		p.syncStmt()
-		return &ast.BadStmt{From: s.Let, To: p.prevEnd}
+		return &ast.BadStmt{From: s.Let, To: max(s.Let, p.prevEnd)}
 	}
 	if p.tok != token.VAR {
 		p.errorExpected(p.pos, "variable after 'let'")
 		p.syncStmt()
-		return &ast.BadStmt{From: s.Let, To: p.prevEnd}
+		return &ast.BadStmt{From: s.Let, To: max(s.Let, p.prevEnd)}
 	}
 	s.Var = p.parseVar()
 	if p.tok == token.COLON {
@@ -1116,7 +1120,7 @@ func (p *parser) parsePrimary() ast.Expr {
 	default:
 		p.next()
 	}
-	return &ast.BadExpr{From: pos, To: p.prevEnd}
+	return &ast.BadExpr{From: pos, To: max(pos, p.prevEnd)}
 }
 
 func (p *parser) parseIdent() *ast.Ident {
@@ -1180,8 +1184,8 @@ func (p *parser) parseStringLit() *ast.StringLit {
 	x := &ast.StringLit{ValuePos: p.pos, Lit: p.lit}
 	v, errs := scanner.Unquote(p.lit)
 	for _, e := range errs {
-		at := p.pos + token.Pos(1+e.Offset) - 1
-		p.error(at, at+2, "E104", "%s", e.Msg)
+		at := p.pos + token.Pos(e.Offset)
+		p.error(at, min(at+2, x.End()), "E104", "%s", e.Msg)
 	}
 	x.Value = v
 	p.next()

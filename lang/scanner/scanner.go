@@ -9,6 +9,7 @@ package scanner
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/bt-tools/bt/lang/token"
 )
@@ -180,7 +181,7 @@ func (s *Scanner) scanComment() string {
 	if end < 0 {
 		s.error(start, start+2, "E103", "comment not terminated")
 		s.offset = len(s.src)
-		return string(s.src[start:]) + "*/"
+		return string(s.src[start:])
 	}
 	s.offset = end + 2
 	return string(s.src[start:s.offset])
@@ -348,6 +349,7 @@ func (s *Scanner) scanAttachPoint() string {
 				j++
 			}
 			if j >= len(s.src) || s.src[j] != '"' {
+				j = min(j, len(s.src)) // a '\' may have skipped past the end
 				s.error(i, j, "E102", "string not terminated")
 				i = j
 				break
@@ -369,7 +371,7 @@ func (s *Scanner) scanAttachPoint() string {
 	if i == start {
 		// Always consume something so that the parser makes progress.
 		i++
-		s.error(start, i, "E101", "expected attach point, found %q", string(s.src[start]))
+		s.error(start, i, "E101", "expected attach point, found %q", s.src[start:i])
 	}
 	s.offset = i
 	return string(s.src[start:i])
@@ -416,8 +418,14 @@ func (s *Scanner) scanNormal() (token.Token, string) {
 		s.offset = start + n
 		return tok, string(s.src[start:s.offset])
 	}
-	s.error(start, start+1, "E101", "invalid character %q", rune(c))
-	return token.ILLEGAL, string(c)
+	r, size := utf8.DecodeRune(s.src[start:])
+	s.offset = start + size
+	if r == utf8.RuneError && size == 1 {
+		s.error(start, s.offset, "E101", "invalid byte %#02x (not UTF-8)", c)
+	} else {
+		s.error(start, s.offset, "E101", "invalid character %q", r)
+	}
+	return token.ILLEGAL, string(s.src[start:s.offset])
 }
 
 func (s *Scanner) scanDollar(start int) (token.Token, string) {

@@ -253,16 +253,27 @@ func (c *checker) points(src *ast.AttachPoint) []*Point {
 			return []*Point{{Source: src, AP: ap, Err: err}}
 		}
 	}
+	if limit := c.prog.Config.MaxProbes; limit > 0 && int64(len(aps)) > limit {
+		// Over max_probes on its own (checkProbeCount reports it): the
+		// layouts of thousands of matches are not worth computing.
+		out := make([]*Point, len(aps))
+		for i, a := range aps {
+			out[i] = &Point{Source: src, AP: a}
+		}
+		return out
+	}
 	out := make([]*Point, 0, len(aps))
 	for _, a := range aps {
-		out = append(out, c.point1(src, a, k))
+		// The matches of a wildcard exist: they come from the same lists
+		// that Exists would search (once per match: quadratic).
+		out = append(out, c.point1(src, a, k, !ap.Wildcard))
 	}
 	return out
 }
 
-func (c *checker) point1(src *ast.AttachPoint, ap *probes.AttachPoint, k kernel.Info) *Point {
+func (c *checker) point1(src *ast.AttachPoint, ap *probes.AttachPoint, k kernel.Info, checkExists bool) *Point {
 	pt := &Point{Source: src, AP: ap}
-	if !ap.Wildcard {
+	if checkExists && !ap.Wildcard {
 		if err := probes.Exists(ap, k); err != nil {
 			pt.Err = err
 			c.probeWarning(src, err, ap)

@@ -266,9 +266,13 @@ func (c *checker) mapDecl(d *ast.MapDecl) {
 
 // withInfo runs f with the program-wide Info as the current one.
 func (c *checker) withInfo(f func() types.Type) types.Type {
-	saved := c.info
+	saved, savedScope := c.info, c.scope
 	c.info = c.prog.Info
-	defer func() { c.info = saved }()
+	if c.scope == nil {
+		// A top-level expression (a map size) may hold a block.
+		c.scope = newScope(nil, nil)
+	}
+	defer func() { c.info, c.scope = saved, savedScope }()
 	return f()
 }
 
