@@ -110,7 +110,7 @@ func expandFuncs(ap *AttachPoint, k kernel.Info, withBTF bool) ([]*AttachPoint, 
 		return nil, fmt.Errorf("expand %s: list kernel functions: %w", ap.Raw, err)
 	}
 	var out []*AttachPoint
-	for _, fn := range funcs {
+	for _, fn := range withPrefix(funcs, literalPrefix(ap.Func)) {
 		if !Match(ap.Func, fn) || strings.Contains(fn, ".part.") {
 			continue
 		}
@@ -242,7 +242,10 @@ func existsIn(ap *AttachPoint, name string, list func() ([]string, error)) error
 	if err != nil {
 		return fmt.Errorf("check %s: %w", ap.Raw, err)
 	}
-	if slices.Contains(names, name) {
+	// The lists are sorted (kernel.Info's contract): a linear search of
+	// tens of thousands of function names per attach point dominated
+	// checking the tools.
+	if _, found := slices.BinarySearch(names, name); found {
 		return nil
 	}
 	return notFound(ap, fmt.Errorf("%s: %w", name, kernel.ErrNotFound))
@@ -295,4 +298,26 @@ func (ap *AttachPoint) target() string {
 		return ap.Func + " in " + ap.Target
 	}
 	return ap.Func
+}
+
+// literalPrefix is the part of a pattern before its first wildcard.
+func literalPrefix(pattern string) string {
+	if i := strings.IndexAny(pattern, "*["); i >= 0 {
+		return pattern[:i]
+	}
+	return pattern
+}
+
+// withPrefix returns the run of the sorted names that start with prefix:
+// "vfs_*" need not be matched against every kernel function.
+func withPrefix(names []string, prefix string) []string {
+	if prefix == "" {
+		return names
+	}
+	lo, _ := slices.BinarySearch(names, prefix)
+	hi := lo
+	for hi < len(names) && strings.HasPrefix(names[hi], prefix) {
+		hi++
+	}
+	return names[lo:hi]
 }

@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/bt-tools/bt/lang/kernel"
 )
@@ -129,13 +131,9 @@ var libDirs = []string{
 // findLibrary returns the path of libNAME.so*.
 func findLibrary(name string) (string, bool) {
 	prefix := "lib" + name + ".so"
-	if data, err := os.ReadFile(ldCachePath); err == nil {
-		if entries, err := parseLDCache(data); err == nil {
-			for _, e := range entries {
-				if strings.HasPrefix(e.key, prefix) && archFlagsMatch(e.flags) {
-					return e.value, true
-				}
-			}
+	for _, e := range loadLDCache() {
+		if strings.HasPrefix(e.key, prefix) && archFlagsMatch(e.flags) {
+			return e.value, true
 		}
 	}
 	for _, dir := range libDirs {
@@ -148,6 +146,37 @@ func findLibrary(name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// ldCached is the parsed ld.so cache, read again when the file changes
+// (checking a program resolves the same libraries over and over).
+var ldCached struct {
+	sync.Mutex
+	path    string
+	size    int64
+	mtime   time.Time
+	entries []ldCacheEntry
+}
+
+// loadLDCache returns the entries of ldCachePath, or nil if it cannot be
+// read.
+func loadLDCache() []ldCacheEntry {
+	fi, err := os.Stat(ldCachePath)
+	if err != nil {
+		return nil
+	}
+	ldCached.Lock()
+	defer ldCached.Unlock()
+	if ldCached.path == ldCachePath && ldCached.size == fi.Size() && ldCached.mtime.Equal(fi.ModTime()) {
+		return ldCached.entries
+	}
+	data, err := os.ReadFile(ldCachePath)
+	if err != nil {
+		return nil
+	}
+	entries, _ := parseLDCache(data)
+	ldCached.path, ldCached.size, ldCached.mtime, ldCached.entries = ldCachePath, fi.Size(), fi.ModTime(), entries
+	return entries
 }
 
 // ldCacheEntry is one library of the ld.so cache.

@@ -492,8 +492,17 @@ var operators = []struct {
 	{".", token.DOT},
 }
 
+// operatorsByByte indexes operators by their first byte, longest first.
+var operatorsByByte = func() (idx [256][]int) {
+	for i, op := range operators {
+		idx[op.lit[0]] = append(idx[op.lit[0]], i)
+	}
+	return idx
+}()
+
 func operator(src []byte) (token.Token, int) {
-	for _, op := range operators {
+	for _, i := range operatorsByByte[src[0]] {
+		op := operators[i]
 		if len(src) >= len(op.lit) && string(src[:len(op.lit)]) == op.lit {
 			return op.tok, len(op.lit)
 		}
