@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bt-tools/bt/lang/ast"
 	"github.com/bt-tools/bt/lang/diag"
 	"github.com/bt-tools/bt/lang/parser"
 	"github.com/bt-tools/bt/lang/token"
@@ -22,14 +21,6 @@ func run(t testing.TB, src string, opts Options) (*Result, diag.List, *token.Fil
 	}
 	res, errs := Process(file, f.Decls, opts)
 	return res, errs, file
-}
-
-// cdecls parses src and returns its decls, for tests that need the
-// parser's positions.
-func cdecls(t testing.TB, file *token.File) []ast.Decl {
-	t.Helper()
-	f, _ := parser.ParseFile(file)
-	return f.Decls
 }
 
 // spell formats diagnostics as "line:col CODE message", one per entry.
