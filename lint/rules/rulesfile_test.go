@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -30,4 +31,18 @@ func rulesFile(all []*lint.Rule) string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.Code, r.Name, r.Severity, fix, strings.ReplaceAll(r.Summary(), "|", "\\|"))
 	}
 	return b.String()
+}
+
+// TestReadmeListsRules keeps the rule table in the top-level README in
+// step with the rules: every rule's row must appear there verbatim.
+func TestReadmeListsRules(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatalf("read README: %v", err)
+	}
+	for _, line := range strings.Split(rulesFile(All()), "\n") {
+		if strings.HasPrefix(line, "| BT") && !strings.Contains(string(readme), line) {
+			t.Errorf("README.md lacks the rule row (copy it from lint/RULES.md):\n%s", line)
+		}
+	}
 }
