@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bt-tools/bt/internal/cli/checkcmd"
+	"github.com/bt-tools/bt/internal/cli/fmtcmd"
 	"github.com/bt-tools/bt/internal/cli/listcmd"
 	"github.com/bt-tools/bt/internal/cli/lspcmd"
 	"github.com/bt-tools/bt/internal/cli/runcmd"
@@ -22,6 +23,7 @@ It compiles scripts straight to eBPF: no LLVM, no clang, one static binary.`,
 	}
 	// One line per tool; each command lives in its own file or package.
 	root.AddCommand(versionCommand())
+	root.AddCommand(fmtcmd.Command())
 	root.AddCommand(checkcmd.Command())
 	root.AddCommand(listcmd.Command())
 	root.AddCommand(lspcmd.Command())
