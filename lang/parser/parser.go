@@ -87,6 +87,9 @@ type parser struct {
 	// is missing, nor a group that its closing bracket is.
 	errPos    token.Pos
 	stmtStart token.Pos
+	// casts memoises isCast by position: nested speculation would
+	// otherwise take time exponential in the nesting depth.
+	casts map[token.Pos]bool
 }
 
 func newParser(file *token.File) *parser {
@@ -440,6 +443,10 @@ func (p *parser) parseMapDecl() ast.Decl {
 func (p *parser) parseMacro() *ast.MacroDecl {
 	d := &ast.MacroDecl{Macro: p.pos}
 	p.next()
+	if p.tok.IsKeyword() {
+		// Keywords are contextual: upstream's stdlib has macro config().
+		p.tok = token.IDENT
+	}
 	d.Name = p.parseIdent()
 	if p.tok == token.LPAREN {
 		d.Lparen = p.pos
@@ -971,6 +978,18 @@ func IsReserved(name string) bool {
 // (struct X *), (typeof(x)), or (name suffixes) followed by a token that
 // starts an expression, where name is not a reserved builtin.
 func (p *parser) isCast() bool {
+	if v, ok := p.casts[p.pos]; ok {
+		return v
+	}
+	v := p.isCast1()
+	if p.casts == nil {
+		p.casts = map[token.Pos]bool{}
+	}
+	p.casts[p.pos] = v
+	return v
+}
+
+func (p *parser) isCast1() bool {
 	st := p.save()
 	defer p.restore(st)
 	p.next()
