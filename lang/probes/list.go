@@ -55,8 +55,10 @@ func listKernel(k kernel.Info, add func(string)) error {
 		for _, f := range fns {
 			add("kprobe:" + f)
 		}
-		for _, f := range fns {
-			add("fentry:" + f)
+		for _, prov := range []string{"kretprobe", "fentry", "fexit"} {
+			for _, f := range fns {
+				add(prov + ":" + f)
+			}
 		}
 	}
 	if its, err := k.Iters(); err == nil {

@@ -206,9 +206,27 @@ func (c *checker) builtinVar(x *ast.Ident, b *builtins.Builtin) types.Type {
 	// CheckCall checks where the builtin may be used (usermode only in
 	// probes with registers, ...) before it types it.
 	if t := c.runCheck(x, b, nil); t != nil {
-		return t
+		return c.complete(t)
 	}
 	return types.Invalid
+}
+
+// complete replaces a placeholder struct the builtins table uses (curtask
+// is a struct task_struct *) with the kernel's definition.
+func (c *checker) complete(t types.Type) types.Type {
+	p, ok := t.(*types.Pointer)
+	if !ok || c.opts.Kernel == nil {
+		return t
+	}
+	s, ok := p.Elem.(*types.Struct)
+	if !ok || s.Name == "" || len(s.Fields()) > 0 {
+		return t
+	}
+	ks, err := c.opts.Kernel.Struct(s.Name, s.Union)
+	if err != nil {
+		return t
+	}
+	return &types.Pointer{Elem: ks, AddrSpace: p.AddrSpace}
 }
 
 // define expands a C object-like #define used as an expression.
