@@ -19,7 +19,8 @@ import (
 // work on: a map, a scratch variable, a macro or a C #define.
 type symbol struct {
 	kind  symKind
-	name  string // as written: "@x", "$x", "m", "FOO"
+	v     *sema.Var // for variables
+	name  string    // as written: "@x", "$x", "m", "FOO"
 	decls []span // where it is defined (a map's declaration or first write, ...)
 	refs  []ref  // every occurrence, definitions included, in source order
 }
@@ -90,7 +91,7 @@ func mapSymbol(u *lang.Unit, name string) *symbol {
 }
 
 func varSymbol(u *lang.Unit, v *sema.Var) *symbol {
-	sym := &symbol{kind: symVar, name: "$" + v.Name}
+	sym := &symbol{kind: symVar, v: v, name: "$" + v.Name}
 	writes := varWrites(u.AST)
 	for _, r := range v.Refs {
 		sym.refs = append(sym.refs, ref{span{r.Pos(), r.End()}, writes[r.Pos()]})
@@ -410,6 +411,12 @@ func validName(u *lang.Unit, sym *symbol, newName string) (string, error) {
 	case symMap:
 		if u.Prog.Maps[text] != nil {
 			return "", errors.New("the program already has a map " + text)
+		}
+	case symVar:
+		for _, other := range uniqueVars(u) {
+			if other.Name == name && other.Probe == sym.v.Probe {
+				return "", errors.New("the probe already has a variable " + text)
+			}
 		}
 	case symMacro, symDefine:
 		if _, ok := builtins.Lookup(name); ok {

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -381,5 +384,64 @@ func TestProgress(t *testing.T) {
 	}
 	if strings.Join(kinds, ",") != "begin,report,report,end" {
 		t.Errorf("progress kinds %v", kinds)
+	}
+}
+
+// TestCompleteUprobe completes a uprobe's binary from the file system
+// and its function from the binary's ELF symbols (libc's).
+func TestCompleteUprobe(t *testing.T) {
+	var libc string
+	for _, p := range []string{"/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib64/libc.so.6", "/lib/aarch64-linux-gnu/libc.so.6"} {
+		if _, err := os.Stat(p); err == nil {
+			libc = p
+			break
+		}
+	}
+	if libc == "" {
+		t.Skip("needs a libc.so.6 to read symbols from")
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"tool", "tools"} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := newTestClient(t, testOptions(t))
+	complete := func(text string) []string {
+		uri := protocol.DocumentURI("file:///u" + strconv.Itoa(len(text)) + ".bt")
+		c.open(uri, text)
+		var list protocol.CompletionList
+		c.call(protocol.MethodTextDocumentCompletion, &protocol.CompletionParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+			TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: pos(0, uint32(UTF16Len(text)))}}, &list)
+		var labels []string
+		for _, it := range list.Items {
+			labels = append(labels, it.Label)
+		}
+		return labels
+	}
+	got := complete("uprobe:" + dir + "/to")
+	if want := []string{dir + "/tool", dir + "/tools"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("binaries: got %v, want %v", got, want)
+	}
+	got = complete("uprobe:" + libc + ":mallo")
+	if !slices.Contains(got, "malloc") {
+		t.Errorf("symbols of %s: %v lacks malloc", libc, got)
+	}
+}
+
+// TestCRLF: a document with \r\n line ends gets positions on the right
+// lines and columns.
+func TestCRLF(t *testing.T) {
+	c := newTestClient(t, testOptions(t))
+	uri := protocol.DocumentURI("file:///crlf.bt")
+	d := c.open(uri, "BEGIN\r\n{\r\n  @x = 1 +;\r\n}\r\n")
+	if len(d.Diagnostics) != 1 || d.Diagnostics[0].Range.Start != pos(2, 10) {
+		t.Fatalf("diagnostics: %+v", d.Diagnostics)
+	}
+	var h *protocol.Hover
+	c.call(protocol.MethodTextDocumentHover, &protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: pos(2, 3)}, &h)
+	if h == nil || h.Range.Start != pos(2, 2) || h.Range.End != pos(2, 4) {
+		t.Errorf("hover on @x: %+v", h)
 	}
 }
