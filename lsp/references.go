@@ -21,8 +21,8 @@ type symbol struct {
 	kind  symKind
 	v     *sema.Var // for variables
 	name  string    // as written: "@x", "$x", "m", "FOO"
-	decls []span // where it is defined (a map's declaration or first write, ...)
-	refs  []ref  // every occurrence, definitions included, in source order
+	decls []span    // where it is defined (a map's declaration or first write, ...)
+	refs  []ref     // every occurrence, definitions included, in source order
 }
 
 type symKind int
