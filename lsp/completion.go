@@ -444,9 +444,9 @@ func (c *completer) configKeys(cfg *ast.ConfigDecl) {
 // side is or points to, the elements of a record or tuple, or the args
 // fields of the probe's attach points.
 func (c *completer) fields(fx *ast.FieldExpr) {
-	from := int(fx.OpPos) - 1 + 1
+	from := int(fx.OpPos) // the offset after '.'
 	if fx.Arrow {
-		from++
+		from++ // after "->"
 	}
 	if fx.Sel != nil && fx.Sel.Name != "" && fx.Sel.Pos() <= c.pos {
 		from = int(fx.Sel.Pos()) - 1
@@ -480,13 +480,13 @@ func (c *completer) typeFields(from int, t types.Type) {
 		return
 	}
 	if s, ok := derefStruct(t); ok {
-		c.structFields(from, c.complete0(s), 0, nil)
+		c.structFields(from, c.kernelStruct(s), 0, nil)
 	}
 }
 
-// complete0 returns the kernel's definition of a struct the checker left
-// opaque (curtask's struct task_struct), or s.
-func (c *completer) complete0(s *types.Struct) *types.Struct {
+// kernelStruct returns the kernel's definition of a struct the checker
+// left opaque (curtask's struct task_struct), or s.
+func (c *completer) kernelStruct(s *types.Struct) *types.Struct {
 	if len(s.Fields()) > 0 || s.Name == "" || c.snap.Kernel() == nil {
 		return s
 	}
@@ -626,7 +626,7 @@ var exprKeywords = []string{"if", "else", "for", "while", "unroll", "let", "retu
 // argument that takes one of a set of names (kstack(perf)), those names.
 func (c *completer) identifiers(start int, word string) {
 	c.identArgs(start)
-	provs := c.providers0()
+	provs := c.probeTypes()
 	agg := c.inMapAssignment()
 	for _, b := range builtins.All() {
 		if b.Removed != "" || !allowedIn(b, provs) {
@@ -659,9 +659,9 @@ func (c *completer) identifiers(start int, word string) {
 	}
 }
 
-// providers0 returns the canonical provider names of the enclosing
+// probeTypes returns the canonical provider names of the enclosing
 // probe's attach points (nil outside probes: macros, fns).
-func (c *completer) providers0() []string {
+func (c *completer) probeTypes() []string {
 	p := enclosingProbe(c.u, c.path)
 	if p == nil {
 		return nil

@@ -60,23 +60,33 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	st := newStream(rwc, func(reason string) { s.logf(protocol.MessageTypeWarning, "rejected message: %s", reason) })
 	s.conn = jsonrpc2.NewConn(st, jsonrpc2.WithCodec(codec{}))
 	s.conn.Go(ctx, s.handle)
-
 	select {
 	case <-s.conn.Done():
 	case <-ctx.Done():
 	case <-s.exit:
 	}
 	s.stop()
-	// Close waits for the read loop, which a reader that cannot be
-	// interrupted (a blocking stdin) may never leave: give it a moment,
-	// then return anyway; the process is about to end.
+	return s.result(ctx, s.close())
+}
+
+// close closes the connection. Close waits for the read loop, which a
+// reader that cannot be interrupted (a blocking stdin) may never leave:
+// close gives it a moment, then returns anyway; the process is about to
+// end.
+func (s *server) close() error {
 	closed := make(chan error, 1)
 	go func() { closed <- s.conn.Close() }()
-	var err error
 	select {
-	case err = <-closed:
+	case err := <-closed:
+		return err
 	case <-time.After(time.Second):
+		return nil
 	}
+}
+
+// result is what Serve returns: nil after shutdown and exit or when ctx
+// ended, ErrExitWithoutShutdown, or what ended the connection.
+func (s *server) result(ctx context.Context, closeErr error) error {
 	s.mu.Lock()
 	exited, shutdown := s.exited, s.shutdown
 	s.mu.Unlock()
@@ -86,11 +96,11 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) error {
 	case exited || ctx.Err() != nil:
 		return nil
 	}
-	if cerr := s.conn.Err(); cerr != nil {
-		return fmt.Errorf("lsp connection: %w", cerr)
-	}
-	if err != nil && !errors.Is(err, io.ErrClosedPipe) {
+	if err := s.conn.Err(); err != nil {
 		return fmt.Errorf("lsp connection: %w", err)
+	}
+	if closeErr != nil && !errors.Is(closeErr, io.ErrClosedPipe) {
+		return fmt.Errorf("lsp connection: %w", closeErr)
 	}
 	return nil
 }
@@ -199,35 +209,10 @@ type requestKey struct{}
 // that (which is also why jsonrpc2.CancelHandler is not used). The
 // request context travels as a value, for jsonrpc2.Async only.
 func (s *server) handle(rctx context.Context, req *jsonrpc2.Request) (result any, err error) {
-	method := req.Method()
-	call := req.IsCall()
-	ctx, cancel := context.WithCancel(jsonrpc2.DetachContext(rctx))
-	defer cancel()
-	if call {
-		id := req.ID()
-		s.runMu.Lock()
-		s.running[id] = cancel
-		s.runMu.Unlock()
-		defer func() {
-			s.runMu.Lock()
-			delete(s.running, id)
-			s.runMu.Unlock()
-		}()
-	}
-	ctx = context.WithValue(ctx, requestKey{}, rctx)
-	defer func() {
-		if r := recover(); r != nil {
-			s.bugf("panic in %s: %v\n%s", method, r, debug.Stack())
-			result, err = nil, jsonrpc2.Errorf(jsonrpc2.InternalError, "internal error in %s: %v", method, r)
-		}
-		if err != nil && !call {
-			s.logf(protocol.MessageTypeError, "%s: %v", method, err)
-			result, err = nil, nil
-		}
-		if err != nil {
-			err = wireError(ctx, err)
-		}
-	}()
+	method, call := req.Method(), req.IsCall()
+	ctx, done := s.requestContext(rctx, req)
+	defer done()
+	defer func() { result, err = s.finish(ctx, method, call, result, err, recover()) }()
 
 	h, ok := handlers[method]
 	if !ok {
@@ -243,6 +228,44 @@ func (s *server) handle(rctx context.Context, req *jsonrpc2.Request) (result any
 	// handler returns or releases itself with jsonrpc2.Async.
 	params := append(json.RawMessage(nil), req.Params()...)
 	return h(ctx, s, params)
+}
+
+// requestContext returns the context of a handler (see handle), which
+// $/cancelRequest cancels, and the function to call when it is done.
+func (s *server) requestContext(rctx context.Context, req *jsonrpc2.Request) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(jsonrpc2.DetachContext(rctx))
+	ctx = context.WithValue(ctx, requestKey{}, rctx)
+	if !req.IsCall() {
+		return ctx, cancel
+	}
+	id := req.ID()
+	s.runMu.Lock()
+	s.running[id] = cancel
+	s.runMu.Unlock()
+	return ctx, func() {
+		s.runMu.Lock()
+		delete(s.running, id)
+		s.runMu.Unlock()
+		cancel()
+	}
+}
+
+// finish turns a handler's outcome into what jsonrpc2 sends: a panic
+// (recovered) becomes an internal error, a notification's error is only
+// logged, and errors get their JSON-RPC codes.
+func (s *server) finish(ctx context.Context, method string, call bool, result any, err error, panicked any) (any, error) {
+	if panicked != nil {
+		s.bugf("panic in %s: %v\n%s", method, panicked, debug.Stack())
+		result, err = nil, jsonrpc2.Errorf(jsonrpc2.InternalError, "internal error in %s: %v", method, panicked)
+	}
+	switch {
+	case err == nil:
+		return result, nil
+	case !call:
+		s.logf(protocol.MessageTypeError, "%s: %v", method, err)
+		return nil, nil
+	}
+	return nil, wireError(ctx, err)
 }
 
 // checkState enforces the lifecycle: nothing but initialize (and exit)
