@@ -11,6 +11,7 @@ import (
 
 	"go.lsp.dev/jsonrpc2"
 
+	format "github.com/bt-tools/bt/fmt"
 	"github.com/bt-tools/bt/lang"
 	"github.com/bt-tools/bt/lang/diag"
 	"github.com/bt-tools/bt/lang/kernel"
@@ -41,10 +42,9 @@ type testClient struct {
 // the real linter.
 func testOptions(tb testing.TB) Options {
 	return Options{
-		Kernel: kerneltest.Fixture(tb),
-		Lint:   testLinter(),
-		// A formatter stand-in until fmt/ can be wired (see lspcmd).
-		Format:           testFormat,
+		Kernel:           kerneltest.Fixture(tb),
+		Lint:             testLinter(),
+		Format:           format.Source,
 		DiagnosticsDelay: time.Millisecond,
 	}
 }
@@ -242,37 +242,4 @@ func (c *testClient) shutdown() error {
 		c.t.Fatal("server did not exit")
 	}
 	return nil
-}
-
-// testFormat stands in for fmt/'s format.Source in the tests: it strips
-// trailing blanks from every line and refuses programs that do not parse.
-func testFormat(name string, src []byte) ([]byte, error) {
-	u := lang.Parse(name, src)
-	if err := u.Diags.Err(); err != nil {
-		return nil, err
-	}
-	var out []byte
-	for _, line := range splitLines(src) {
-		for len(line) > 0 && (line[len(line)-1] == ' ' || line[len(line)-1] == '\t') {
-			line = line[:len(line)-1]
-		}
-		out = append(append(out, line...), '\n')
-	}
-	return out, nil
-}
-
-func splitLines(src []byte) [][]byte {
-	var lines [][]byte
-	for len(src) > 0 {
-		i := 0
-		for i < len(src) && src[i] != '\n' {
-			i++
-		}
-		lines = append(lines, src[:i])
-		if i == len(src) {
-			break
-		}
-		src = src[i+1:]
-	}
-	return lines
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	format "github.com/bt-tools/bt/fmt"
 	"github.com/bt-tools/bt/internal/cli"
 	"github.com/bt-tools/bt/lang"
 	"github.com/bt-tools/bt/lang/diag"
@@ -55,9 +56,9 @@ func run(cmd *cobra.Command, logFile string) error {
 	}
 	opts := lsp.Options{
 		Kernel:  k,
+		Format:  format.Source,
 		Lint:    linter(),
 		Version: version(),
-		// TODO(fmt): Format: format.Source, once fmt/ is committed.
 	}
 	if logFile != "" {
 		f, err := os.OpenFile(logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
