@@ -480,20 +480,8 @@ func (c *completer) typeFields(from int, t types.Type) {
 		return
 	}
 	if s, ok := derefStruct(t); ok {
-		c.structFields(from, c.kernelStruct(s), 0, nil)
+		c.structFields(from, s, 0, nil)
 	}
-}
-
-// kernelStruct returns the kernel's definition of a struct the checker
-// left opaque (curtask's struct task_struct), or s.
-func (c *completer) kernelStruct(s *types.Struct) *types.Struct {
-	if len(s.Fields()) > 0 || s.Name == "" || c.snap.Kernel() == nil {
-		return s
-	}
-	if full, err := c.snap.Kernel().Struct(s.Name, s.Union); err == nil {
-		return full
-	}
-	return s
 }
 
 // structFields adds the fields of s, those of anonymous members too (C
