@@ -1,11 +1,14 @@
 package compile
 
 import (
+	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
+	"golang.org/x/sys/unix"
 
 	"github.com/bt-tools/bt/engine/plan"
 	"github.com/bt-tools/bt/lang/ast"
@@ -46,8 +49,7 @@ func (g *gen) helperValue(fn asm.BuiltinFunc, t types.Type) *val {
 // builtinVar generates a builtin variable (args are for pid(), comm() ...).
 func (g *gen) builtinVar(x ast.Expr, name string, args []ast.Expr) *val {
 	t := g.typeOf(x)
-	switch {
-	case strings.HasPrefix(name, "arg") && isDigits(name[3:]):
+	if strings.HasPrefix(name, "arg") && isDigits(name[3:]) {
 		n, _ := strconv.Atoi(name[3:])
 		return g.argN(x, n)
 	}
@@ -55,28 +57,38 @@ func (g *gen) builtinVar(x ast.Expr, name string, args []ast.Expr) *val {
 	case "pid", "tid":
 		v := g.helperValue(asm.FnGetCurrentPidTgid, t)
 		if name == "pid" {
-			g.emit(asm.RSh.Imm(v.reg, 32))
+			g.aluImm(asm.RSh, v.reg, 32)
 		} else {
-			g.emit(asm.LSh.Imm(v.reg, 32), asm.RSh.Imm(v.reg, 32))
+			g.add(asm.Mov.Reg32(0, 0), v.reg, v.reg)
 		}
 		return v
 	case "uid", "gid", "username":
 		v := g.helperValue(asm.FnGetCurrentUidGid, t)
 		if name == "gid" {
-			g.emit(asm.RSh.Imm(v.reg, 32))
+			g.aluImm(asm.RSh, v.reg, 32)
 		} else {
-			g.emit(asm.LSh.Imm(v.reg, 32), asm.RSh.Imm(v.reg, 32))
+			g.add(asm.Mov.Reg32(0, 0), v.reg, v.reg)
 		}
 		return v
 	case "nsecs":
-		return g.helperValue(asm.FnKtimeGetBootNs, t)
+		fn := asm.FnKtimeGetBootNs
+		if len(args) > 0 {
+			if id, ok := ast.Unparen(args[0]).(*ast.Ident); ok {
+				switch id.Name {
+				case "monotonic":
+					fn = asm.FnKtimeGetNs
+				case "tai":
+					fn = asm.FnKtimeGetTaiNs
+				}
+			}
+		}
+		return g.helperValue(fn, t)
 	case "elapsed":
 		v := g.helperValue(asm.FnKtimeGetBootNs, t)
-		g.emit(
-			asm.LoadMapValue(asm.R1, 0, 0).WithReference(plan.StartMap),
-			asm.LoadMem(asm.R1, asm.R1, 0, asm.DWord),
-			asm.Sub.Reg(v.reg, asm.R1),
-		)
+		s := g.newReg()
+		g.ldMapValue(s, plan.StartMap, 0)
+		g.ldx(s, s, 0, asm.DWord)
+		g.alu(asm.Sub, v.reg, s)
 		return v
 	case "cpu":
 		return g.helperValue(asm.FnGetSmpProcessorId, t)
@@ -93,13 +105,39 @@ func (g *gen) builtinVar(x ast.Expr, name string, args []ast.Expr) *val {
 	case "ncpus":
 		n, _ := ebpf.PossibleCPU()
 		return imm(t, int64(n))
+	case "cpid":
+		return imm(t, int64(g.c.opts.CPID))
+	case "has_cpid":
+		return imm(types.Bool, b2i(g.c.opts.CPID > 0))
 	case "comm":
+		if len(args) > 0 {
+			g.failf(x, "bt run does not support comm(pid) yet")
+			return imm(types.Int64, 0)
+		}
 		m := g.alloc(16)
-		g.zero(m)
-		g.ptrTo(asm.R1, m)
-		g.emit(asm.Mov.Imm(asm.R2, 16))
+		g.ptrTo(r1, m)
+		g.movImm(r2, 16)
 		g.call(asm.FnGetCurrentComm)
-		return &val{t: &types.String{Len: 16}, kind: inMem, mem: m}
+		return memVal(&types.String{Len: 16}, m)
+	case "pcomm", "leader_comm":
+		return g.taskField(x, name, "comm")
+	case "ppid", "leader_tid":
+		return g.taskField(x, name, "tgid")
+	case "usermode":
+		if !g.ctxPtRegs() {
+			g.failf(x, "usermode needs a probe with registers")
+			return imm(types.Uint8, 0)
+		}
+		r := g.newReg()
+		g.ldx(r, g.ctx, ptRegs["cs"], asm.DWord)
+		g.aluImm(asm.And, r, 3)
+		done := g.newLabel("usermode")
+		res := g.newReg()
+		g.movImm(res, 0)
+		g.jmpImm(asm.JNE, r, 3, done)
+		g.movImm(res, 1)
+		g.mark(done)
+		return regVal(t, res)
 	case "kstack", "ustack":
 		return g.stackVal(x, name == "ustack", t)
 	case "func":
@@ -111,18 +149,52 @@ func (g *gen) builtinVar(x ast.Expr, name string, args []ast.Expr) *val {
 	case "probetype":
 		return g.stringConst(g.pt.AP.Provider.TypeName, nil)
 	case "ctx":
-		return g.regVal(t, g.copyReg(regCtx))
-	case "cpid":
-		return imm(t, int64(g.c.opts.CPID))
+		return &val{t: t, kind: inReg, reg: g.ctx, shared: true}
 	}
 	g.failf(x, "bt run does not support %s yet", name)
 	return imm(types.Int64, 0)
 }
 
-func (g *gen) copyReg(src asm.Register) asm.Register {
-	r := g.reg()
-	g.emit(asm.Mov.Reg(r, src))
-	return r
+// taskField reads a field of the current task's real parent (pcomm,
+// ppid) or group leader (leader_comm, leader_tid).
+func (g *gen) taskField(x ast.Expr, name, field string) *val {
+	task, err := g.c.task()
+	if err != nil {
+		g.failf(x, "%s needs the kernel's struct task_struct: %v", name, err)
+		return imm(types.Int64, 0)
+	}
+	link := "real_parent"
+	if strings.HasPrefix(name, "leader") {
+		link = "group_leader"
+	}
+	lf, ok1 := task.Field(link)
+	ff, ok2 := task.Field(field)
+	if !ok1 || !ok2 {
+		g.failf(x, "%s: struct task_struct has no %s.%s", name, link, field)
+		return imm(types.Int64, 0)
+	}
+	cur := g.helperValue(asm.FnGetCurrentTask, types.Uint64)
+	ptr := &types.Pointer{Elem: task, AddrSpace: types.AddrKernel}
+	cur.t = ptr
+	parent := g.deref(cur, ptr, lf.Offset)
+	parent.t = ptr
+	t := g.typeOf(x)
+	if field == "comm" {
+		return g.readBytes(parent, ff.Offset, 16, &types.String{Len: 16})
+	}
+	return g.deref(parent, t, ff.Offset)
+}
+
+// task returns the kernel's struct task_struct, once.
+func (c *compiler) task() (*types.Struct, error) {
+	if c.taskStruct == nil && c.taskErr == nil {
+		if c.opts.Kernel == nil {
+			c.taskErr = fmt.Errorf("no kernel information")
+		} else {
+			c.taskStruct, c.taskErr = c.opts.Kernel.Struct("task_struct", false)
+		}
+	}
+	return c.taskStruct, c.taskErr
 }
 
 func isDigits(s string) bool {
@@ -140,17 +212,16 @@ func isDigits(s string) bool {
 // funcAddr is the traced function's address: the instruction pointer on
 // entry, bpf_get_func_ip where the IP is elsewhere.
 func (g *gen) funcAddr(x ast.Expr, t types.Type) *val {
+	var v *val
 	switch g.pt.AP.Provider.Name {
 	case "kprobe", "uprobe":
-		r := g.reg()
-		g.emit(asm.LoadMem(r, regCtx, ptRegs["ip"], asm.DWord))
-		if t == types.Usym {
-			return g.usym(g.regVal(types.Uint64, r))
-		}
-		return g.regVal(t, r)
+		r := g.newReg()
+		g.ldx(r, g.ctx, ptRegs["ip"], asm.DWord)
+		v = regVal(types.Uint64, r)
+	default:
+		g.mov(r1, g.ctx)
+		v = g.helperValue(asm.FnGetFuncIp, types.Uint64)
 	}
-	g.emit(asm.Mov.Reg(asm.R1, regCtx))
-	v := g.helperValue(asm.FnGetFuncIp, types.Uint64)
 	if t == types.Usym {
 		return g.usym(v)
 	}
@@ -161,19 +232,15 @@ func (g *gen) funcAddr(x ast.Expr, t types.Type) *val {
 // usym packs an address with the current pid for symbolisation.
 func (g *gen) usym(addr *val) *val {
 	m := g.alloc(16)
-	g.store(mem{scratch: m.scratch, off: m.off, size: 8}, addr)
-	g.drop(addr)
+	g.store(m.at(0, 8), addr)
 	g.call(asm.FnGetCurrentPidTgid)
-	g.emit(asm.RSh.Imm(asm.R0, 32))
-	base, off := g.addrOf(mem{scratch: m.scratch, off: m.off + 8, size: 8})
-	if base == asm.R0 {
-		g.failf(nil, "usym in scratch")
-	}
-	g.emit(asm.StoreMem(base, off, asm.R0, asm.DWord))
-	return &val{t: types.Usym, kind: inMem, mem: m}
+	g.aluImm(asm.RSh, r0, 32)
+	base, off := g.addrOf(m)
+	g.stx(base, off+8, r0, asm.DWord)
+	return memVal(types.Usym, m)
 }
 
-// stack captures a kernel or user stack by value: the frame count, the
+// stackVal captures a kernel or user stack by value: the frame count, the
 // pid for user stacks, then the frames.
 func (g *gen) stackVal(x ast.Expr, user bool, t types.Type) *val {
 	st, ok := t.(*types.Stack)
@@ -181,44 +248,41 @@ func (g *gen) stackVal(x ast.Expr, user bool, t types.Type) *val {
 		st = &types.Stack{User: user, Limit: 127}
 	}
 	if st.Limit <= 0 {
-		st.Limit = 127
+		st = &types.Stack{User: st.User, Mode: st.Mode, Limit: 127}
 	}
 	m := g.alloc(int(st.Size()))
-	g.zero(m)
 	hdr := 8
 	if user {
 		hdr = 16
 	}
-	frames := mem{scratch: m.scratch, off: m.off + hdr, size: 8 * st.Limit}
-	g.emit(asm.Mov.Reg(asm.R1, regCtx))
-	g.ptrTo(asm.R2, frames)
-	flags := int32(0)
+	frames := m.at(hdr, 8*st.Limit)
+	// Frames the stack does not fill must be zero: stacks are map keys.
+	g.zero(frames)
+	g.mov(r1, g.ctx)
+	g.ptrTo(r2, frames)
+	flags := int64(0)
 	if user {
 		flags = 1 << 8 // BPF_F_USER_STACK
 	}
-	g.emit(asm.Mov.Imm(asm.R3, int32(8*st.Limit)), asm.Mov.Imm(asm.R4, flags))
+	g.movImm(r3, int64(8*st.Limit))
+	g.movImm(r4, flags)
 	g.call(asm.FnGetStack)
+	n := g.newReg()
+	g.mov(n, r0)
 	ok2 := g.newLabel("stack_ok")
-	g.emit(asm.JSGE.Imm(asm.R0, 0, ok2), asm.Mov.Imm(asm.R0, 0))
+	g.jmpImm(asm.JSGE, n, 0, ok2)
+	g.movImm(n, 0)
 	g.mark(ok2)
-	g.emit(asm.RSh.Imm(asm.R0, 3), asm.Mov.Reg(asm.R5, asm.R0))
+	g.aluImm(asm.RSh, n, 3)
 	base, off := g.addrOf(m)
-	if base == asm.R0 {
-		g.emit(asm.Mov.Reg(asm.R1, asm.R0))
-		base = asm.R1
-	}
-	g.emit(asm.StoreMem(base, off, asm.R5, asm.DWord))
+	g.stx(base, off, n, asm.DWord)
 	if user {
 		g.call(asm.FnGetCurrentPidTgid)
-		g.emit(asm.RSh.Imm(asm.R0, 32))
+		g.aluImm(asm.RSh, r0, 32)
 		base, off = g.addrOf(m)
-		if base == asm.R0 {
-			g.emit(asm.Mov.Reg(asm.R1, asm.R0))
-			base = asm.R1
-		}
-		g.emit(asm.StoreMem(base, off+8, asm.R0, asm.DWord))
+		g.stx(base, off+8, r0, asm.DWord)
 	}
-	return &val{t: st, kind: inMem, mem: m}
+	return memVal(st, m)
 }
 
 // ----------------------------------------------------------------------------
@@ -244,12 +308,21 @@ func (g *gen) callExpr(x *ast.CallExpr) *val {
 		if name == "zero" {
 			kind = plan.EventZero
 		}
-		m := ast.Unparen(x.Args[0]).(*ast.MapExpr)
-		g.sendEvent(g.c.event(&plan.Event{Kind: kind, Map: "@" + m.Name, Pos: x.Pos()}), nil)
+		m, ok := ast.Unparen(x.Args[0]).(*ast.MapExpr)
+		if !ok {
+			g.failf(x, "%s() expects a map", name)
+			return imm(types.Void, 0)
+		}
+		g.sendEvent(g.c.event(&plan.Event{Kind: kind, Map: "@" + m.Name, Pos: x.Pos(), End: x.End()}), nil)
 		return imm(types.Void, 0)
 	case "exit":
-		g.sendEvent(g.c.event(&plan.Event{Kind: plan.EventExit, Pos: x.Pos()}), nil)
-		g.emit(asm.Ja.Label(g.exit))
+		e := &plan.Event{Kind: plan.EventExit, Pos: x.Pos(), End: x.End()}
+		var args []ast.Expr
+		if len(x.Args) > 0 {
+			args = x.Args[:1]
+		}
+		g.sendEvent(g.c.event(e), args)
+		g.ja(g.f.exit)
 		return imm(types.Void, 0)
 	case "time":
 		format := "%H:%M:%S\n"
@@ -258,8 +331,10 @@ func (g *gen) callExpr(x *ast.CallExpr) *val {
 				format = k.Str
 			}
 		}
-		g.sendEvent(g.c.event(&plan.Event{Kind: plan.EventTime, Format: format, Pos: x.Pos()}), nil)
+		g.sendEvent(g.c.event(&plan.Event{Kind: plan.EventTime, Format: format, Pos: x.Pos(), End: x.End()}), nil)
 		return imm(types.Void, 0)
+	case "join":
+		return g.join(x)
 	case "delete":
 		switch a := ast.Unparen(x.Args[0]).(type) {
 		case *ast.MapAccess:
@@ -268,18 +343,32 @@ func (g *gen) callExpr(x *ast.CallExpr) *val {
 			return g.mapDelete(a, x.Args[1:])
 		}
 	case "has_key":
-		m := ast.Unparen(x.Args[0]).(*ast.MapExpr)
-		pm := g.userMap(m)
-		key := g.mapKey(pm, x.Args[1:], 0)
-		g.lookup(pm, key)
-		r := g.reg()
-		done := g.newLabel("has")
-		g.emit(asm.Mov.Imm(r, 0), asm.JEq.Imm(asm.R0, 0, done), asm.Mov.Imm(r, 1))
-		g.mark(done)
-		g.emit(asm.Mov.Imm(asm.R0, 0))
-		return g.regVal(types.Bool, r)
+		if m, ok := ast.Unparen(x.Args[0]).(*ast.MapExpr); ok {
+			return g.hasKey(m, x.Args[1:])
+		}
+	case "len":
+		if m, ok := ast.Unparen(x.Args[0]).(*ast.MapExpr); ok {
+			if um := g.userMap(m); um != nil {
+				return g.mapLen(um.Map)
+			}
+			return imm(types.Int64, 0)
+		}
+		v := g.expr(x.Args[0])
+		if _, ok := v.t.(*types.Stack); ok && v.kind == inMem {
+			r := g.newReg()
+			base, off := g.addrOf(v.mem)
+			g.ldx(r, base, off, asm.DWord)
+			return regVal(types.Int64, r)
+		}
 	case "str":
 		return g.str(x)
+	case "buf":
+		return g.buf(x)
+	case "strftime":
+		v := g.expr(x.Args[1])
+		g.scalar(v)
+		v.t = types.Timestamp
+		return v
 	case "ksym":
 		v := g.expr(x.Args[0])
 		g.scalar(v)
@@ -289,26 +378,59 @@ func (g *gen) callExpr(x *ast.CallExpr) *val {
 		v := g.expr(x.Args[0])
 		g.scalar(v)
 		return g.usym(v)
-	case "kstack", "ustack", "pid", "tid", "comm", "nsecs", "uid", "gid", "cpu", "elapsed", "cgroup", "rand", "curtask", "func", "retval", "probe":
+	case "cgroup_path":
+		v := g.expr(x.Args[0])
+		g.scalar(v)
+		v.t = types.CgroupPath
+		return v
+	case "kaddr":
+		return g.kaddr(x)
+	case "cgroupid":
+		return g.cgroupid(x)
+	case "ntop":
+		return g.ntop(x)
+	case "macaddr":
+		v := g.expr(x.Args[0])
+		if v.kind != inMem {
+			g.failf(x, "macaddr() expects a 6-byte array")
+			return imm(types.Uint64, 0)
+		}
+		m := g.alloc(8)
+		g.copyMem(m, v.mem, 6)
+		g.zeroTail(m, 6)
+		return memVal(types.Macaddr, m)
+	case "reg":
+		return g.regRead(x)
+	case "kstack", "ustack", "pid", "tid", "comm", "nsecs", "uid", "gid", "cpu", "elapsed", "cgroup",
+		"rand", "curtask", "func", "retval", "probe", "probetype", "username", "numaid", "jiffies",
+		"pcomm", "ppid", "leader_comm", "leader_tid", "usermode", "cpid", "has_cpid", "ncpus", "ctx", "args":
 		return g.builtinVar(x, name, x.Args)
 	case "bswap":
 		v := g.expr(x.Args[0])
-		r := g.scalar(v)
 		size := int(g.typeOf(x.Args[0]).Size())
-		if size < 2 {
+		if size < 2 || size > 8 {
 			return v
 		}
-		g.emit(asm.HostTo(asm.BE, r, sizeOf(size)))
+		r := g.owned(v)
+		g.add(asm.HostTo(asm.BE, 0, sizeOf(size)), r, noReg)
+		v.t = g.typeOf(x)
 		return v
 	case "signal":
+		return g.signal(x)
+	case "override":
 		v := g.expr(x.Args[0])
-		g.into(asm.R1, v)
-		g.drop(v)
-		g.call(asm.FnSendSignal)
+		g.into(r2, v)
+		g.mov(r1, g.ctx)
+		g.call(asm.FnOverrideReturn)
 		return imm(types.Void, 0)
+	case "strncmp":
+		return g.strncmp(x)
 	}
-	if k, ok := g.info.Consts[x]; ok && !k.IsStr {
-		return imm(g.typeOf(x), k.Int)
+	if k, ok := g.constInt(x); ok {
+		return imm(g.typeOf(x), k)
+	}
+	if k, ok := g.info.Consts[x]; ok && k.IsStr {
+		return g.stringConst(k.Str, g.typeOf(x))
 	}
 	g.failf(x, "bt run does not support %s() yet", name)
 	return imm(types.Int64, 0)
@@ -322,19 +444,217 @@ func (g *gen) str(x *ast.CallExpr) *val {
 		n = int(st.Len)
 	}
 	if k, ok := g.info.Consts[x.Args[0]]; ok && k.IsStr {
-		return g.stringConst(k.Str, t)
+		s := k.Str
+		if len(s) >= n {
+			s = s[:n-1]
+		}
+		return g.stringConst(s, &types.String{Len: int64(n)})
 	}
 	v := g.expr(x.Args[0])
 	if v.kind == inMem && isStringType(v.t) {
-		return v
+		if st := v.t.(*types.String); st.Len <= int64(n) {
+			return v
+		}
+		// Truncate: n-1 bytes and a NUL.
+		m := g.alloc(n)
+		g.copyMem(m, v.mem, n-1)
+		g.zeroTail(m, n-1)
+		return memVal(&types.String{Len: int64(n)}, m)
 	}
 	if len(x.Args) > 1 {
-		if k, ok := g.info.Consts[x.Args[1]]; ok && int(k.Int)+1 < n {
-			n = int(k.Int) + 1
+		if _, ok := g.constInt(x.Args[1]); !ok {
+			// A length known at run time: read at most length+1 bytes.
+			l := g.owned(g.expr(x.Args[1]))
+			g.aluImm(asm.Add, l, 1)
+			clamp := g.newLabel("strlen")
+			g.jmpImm(asm.JLE, l, int32(n), clamp)
+			g.movImm(l, int64(n))
+			g.mark(clamp)
+			m := g.alloc(n)
+			g.zero(m)
+			g.ptrTo(r1, m)
+			g.mov(r2, l)
+			g.into(r3, v)
+			g.call(readFn(spaceOf(v.t), true))
+			return memVal(&types.String{Len: int64(n)}, m)
 		}
 	}
 	return g.readString(v, 0, n, spaceOf(v.t))
 }
+
+// buf reads raw bytes: a u32 length and the data.
+func (g *gen) buf(x *ast.CallExpr) *val {
+	bt, ok := g.typeOf(x).(*types.Buffer)
+	if !ok {
+		g.failf(x, "internal error: buf() of type %s", g.typeOf(x))
+		return imm(types.Int64, 0)
+	}
+	n := int(bt.Len)
+	m := g.alloc(4 + n)
+	g.zero(m)
+	v := g.expr(x.Args[0])
+	data := m.at(4, n)
+	if v.kind == inMem && !isScalar(v.t) {
+		g.copyMem(data, v.mem, min(n, v.mem.size))
+		base, off := g.addrOf(m)
+		g.st(base, off, int32(min(n, v.mem.size)), asm.Word)
+		return memVal(bt, m)
+	}
+	length := g.newReg()
+	if len(x.Args) > 1 {
+		if k, ok := g.constInt(x.Args[1]); ok {
+			g.movImm(length, min(k, int64(n)))
+		} else {
+			g.into(length, g.expr(x.Args[1]))
+			ok := g.newLabel("buflen")
+			g.jmpImm(asm.JLE, length, int32(n), ok)
+			g.movImm(length, int64(n))
+			g.mark(ok)
+		}
+	} else {
+		g.movImm(length, int64(n))
+	}
+	base, off := g.addrOf(m)
+	g.stx(base, off, length, asm.Word)
+	g.ptrTo(r1, data)
+	g.mov(r2, length)
+	g.into(r3, v)
+	g.call(readFn(spaceOf(v.t), false))
+	return memVal(bt, m)
+}
+
+// kaddr is the address of a kernel symbol, from kallsyms at compile time.
+func (g *gen) kaddr(x *ast.CallExpr) *val {
+	name := g.stringArg(x, 0)
+	if g.c.opts.Kernel == nil {
+		g.failf(x, "kaddr() needs kernel symbols")
+		return imm(types.Uint64, 0)
+	}
+	addr, err := g.c.opts.Kernel.Kallsym(name)
+	if err != nil || addr == 0 {
+		g.failf(x, "kaddr(%q): no such kernel symbol", name)
+		return imm(types.Uint64, 0)
+	}
+	return imm(g.typeOf(x), int64(addr))
+}
+
+// cgroupid is the id of a cgroup v2 directory: the 64-bit file handle
+// the kernel gives it, as bpftrace reads it.
+func (g *gen) cgroupid(x *ast.CallExpr) *val {
+	path := g.stringArg(x, 0)
+	h, _, err := unix.NameToHandleAt(unix.AT_FDCWD, path, 0)
+	if err == nil && len(h.Bytes()) == 8 {
+		b := h.Bytes()
+		var id uint64
+		for i := 7; i >= 0; i-- {
+			id = id<<8 | uint64(b[i])
+		}
+		return imm(types.Uint64, int64(id))
+	}
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		g.failf(x, "cgroupid(%q): %v", path, err)
+		return imm(types.Uint64, 0)
+	}
+	return imm(types.Uint64, int64(st.Ino))
+}
+
+func (g *gen) stringArg(x *ast.CallExpr, i int) string {
+	if i < len(x.Args) {
+		if k, ok := g.info.Consts[x.Args[i]]; ok && k.IsStr {
+			return k.Str
+		}
+		if s, ok := ast.Unparen(x.Args[i]).(*ast.StringLit); ok {
+			return s.Value
+		}
+	}
+	g.failf(x, "%s() expects a string literal", x.Fun.Name)
+	return ""
+}
+
+// ntop builds an inet value: the address family as a u64 and 16 address
+// bytes.
+func (g *gen) ntop(x *ast.CallExpr) *val {
+	addrArg := x.Args[len(x.Args)-1]
+	at := g.typeOf(addrArg)
+	m := g.alloc(24)
+	base, off := g.addrOf(m)
+	family := int64(unix.AF_INET)
+	if n := at.Size(); !types.IsInt(at) && n == 16 {
+		family = unix.AF_INET6
+	}
+	if len(x.Args) == 2 {
+		af := g.expr(x.Args[0])
+		g.store(m.at(0, 8), af)
+	} else {
+		g.st(base, off, int32(family), asm.DWord)
+	}
+	g.st(base, off+8, 0, asm.DWord)
+	g.st(base, off+16, 0, asm.DWord)
+	v := g.expr(addrArg)
+	if v.kind == inMem && !isScalar(v.t) {
+		g.copyMem(m.at(8, 16), v.mem, min(16, v.mem.size))
+	} else {
+		r := g.scalar(v)
+		base, off = g.addrOf(m)
+		g.stx(base, off+8, r, asm.Word)
+	}
+	return memVal(&types.Inet{}, m)
+}
+
+// signal sends a signal to the current process.
+func (g *gen) signal(x *ast.CallExpr) *val {
+	if k, ok := g.info.Consts[x.Args[0]]; ok && k.IsStr {
+		name := strings.ToUpper(k.Str)
+		if !strings.HasPrefix(name, "SIG") {
+			name = "SIG" + name
+		}
+		sig := unix.SignalNum(name)
+		if sig == 0 {
+			g.failf(x.Args[0], "unknown signal %s", k.Str)
+			return imm(types.Void, 0)
+		}
+		g.movImm(r1, int64(sig))
+	} else {
+		g.into(r1, g.expr(x.Args[0]))
+	}
+	g.call(asm.FnSendSignal)
+	return imm(types.Void, 0)
+}
+
+// strncmp compares at most n bytes of two strings, stopping at a NUL:
+// 0 when they are equal, 1 otherwise.
+func (g *gen) strncmp(x *ast.CallExpr) *val {
+	a, b := g.expr(x.Args[0]), g.expr(x.Args[1])
+	n, _ := g.constInt(x.Args[2])
+	if a.kind != inMem || b.kind != inMem {
+		g.failf(x, "strncmp() expects strings")
+		return imm(types.Uint64, 0)
+	}
+	n = min(n, int64(a.mem.size), int64(b.mem.size))
+	r := g.newReg()
+	equal, differ := g.newLabel("strncmp_eq"), g.newLabel("strncmp_ne")
+	ab, aoff := g.addrOf(a.mem)
+	bb, boff := g.addrOf(b.mem)
+	ca, cb := g.newReg(), g.newReg()
+	for i := 0; i < int(n); i++ {
+		g.ldx(ca, ab, aoff+int16(i), asm.Byte)
+		g.ldx(cb, bb, boff+int16(i), asm.Byte)
+		g.jmp(asm.JNE, ca, cb, differ)
+		g.jmpImm(asm.JEq, ca, 0, equal)
+	}
+	done := g.newLabel("strncmp_done")
+	g.mark(equal)
+	g.movImm(r, 0)
+	g.ja(done)
+	g.mark(differ)
+	g.movImm(r, 1)
+	g.mark(done)
+	return regVal(types.Uint64, r)
+}
+
+// ----------------------------------------------------------------------------
+// Async events
 
 // formatEvent sends printf-like calls to user space: the format is in the
 // plan, the arguments in the event.
@@ -343,20 +663,15 @@ func (g *gen) formatEvent(x *ast.CallExpr, name string) *val {
 		"printf": plan.EventPrintf, "errorf": plan.EventErrorf, "warnf": plan.EventWarnf,
 		"system": plan.EventSystem, "cat": plan.EventCat,
 	}
-	format := ""
-	if k, ok := g.info.Consts[x.Args[0]]; ok && k.IsStr {
-		format = k.Str
-	} else if s, ok := ast.Unparen(x.Args[0]).(*ast.StringLit); ok {
-		format = s.Value
-	}
-	e := g.c.event(&plan.Event{Kind: kinds[name], Format: format, Pos: x.Pos()})
+	format := g.stringArg(x, 0)
+	e := g.c.event(&plan.Event{Kind: kinds[name], Format: format, Pos: x.Pos(), End: x.End()})
 	g.sendEvent(e, x.Args[1:])
 	return imm(types.Void, 0)
 }
 
 func (g *gen) print(x *ast.CallExpr) *val {
 	if m, ok := ast.Unparen(x.Args[0]).(*ast.MapExpr); ok {
-		e := &plan.Event{Kind: plan.EventPrint, Map: "@" + m.Name, Pos: x.Pos()}
+		e := &plan.Event{Kind: plan.EventPrint, Map: "@" + m.Name, Pos: x.Pos(), End: x.End()}
 		if len(x.Args) > 1 {
 			e.Top = uint64(g.constArg(x, 1))
 		}
@@ -366,9 +681,60 @@ func (g *gen) print(x *ast.CallExpr) *val {
 		g.sendEvent(g.c.event(e), nil)
 		return imm(types.Void, 0)
 	}
-	g.sendEvent(g.c.event(&plan.Event{Kind: plan.EventPrintNonMap, Pos: x.Pos()}), x.Args[:1])
+	g.sendEvent(g.c.event(&plan.Event{Kind: plan.EventPrintNonMap, Pos: x.Pos(), End: x.End()}), x.Args[:1])
 	return imm(types.Void, 0)
 }
+
+// join sends the strings of a NULL-terminated array of string pointers
+// (at most joinMax of them), each in a max_strlen slot.
+func (g *gen) join(x *ast.CallExpr) *val {
+	sep := " "
+	if len(x.Args) > 1 {
+		sep = g.stringArg(x, 1)
+	}
+	n := int(g.c.opts.MaxStrlen)
+	e := g.c.event(&plan.Event{Kind: plan.EventJoin, Format: sep, Pos: x.Pos(), End: x.End()})
+	for i := 0; i < joinMax; i++ {
+		e.Args = append(e.Args, &types.String{Len: int64(n)})
+	}
+	arr := g.expr(x.Args[0])
+	space := spaceOf(arr.t)
+	p := g.newReg()
+	g.into(p, arr)
+	size := 8 + joinMax*((n+7)&^7)
+	rec := g.alloc(size)
+	g.zero(rec)
+	base, off := g.addrOf(rec)
+	id := g.newReg()
+	g.movImm(id, int64(e.ID))
+	g.stx(base, off, id, asm.DWord)
+	slot := g.alloc(8)
+	done := g.newLabel("join_done")
+	s := g.newReg()
+	for i := 0; i < joinMax; i++ {
+		g.ptrTo(r1, slot)
+		g.movImm(r2, 8)
+		g.mov(r3, p)
+		if i > 0 {
+			g.aluImm(asm.Add, r3, int32(8*i))
+		}
+		g.call(readFn(space, false))
+		g.jmpImm(asm.JNE, r0, 0, done)
+		sb, soff := g.addrOf(slot)
+		g.ldx(s, sb, soff, asm.DWord)
+		g.jmpImm(asm.JEq, s, 0, done)
+		g.ptrTo(r1, rec.at(8+i*((n+7)&^7), n))
+		g.movImm(r2, int64(n))
+		g.mov(r3, s)
+		g.call(readFn(space, true))
+	}
+	g.mark(done)
+	g.output(rec, size)
+	return imm(types.Void, 0)
+}
+
+// joinMax is how many strings join() reads, as bpftrace.
+const joinMax = 16
 
 // sendEvent writes [id, args...] to the ring buffer, each argument in an
 // 8-byte aligned slot of its storage type, and counts a loss on failure.
@@ -380,49 +746,74 @@ func (g *gen) sendEvent(e *plan.Event, args []ast.Expr) {
 		if isScalar(vals[i].t) {
 			g.scalar(vals[i])
 		}
-		st := storage(vals[i].t)
+		st := g.c.storage(g.eventType(a, vals[i].t))
+		if e.Kind == plan.EventExit {
+			st = types.Int64
+		}
 		e.Args = append(e.Args, st)
 		size += slotSize(st)
 	}
-	m := g.alloc(size)
-	if len(args) > 0 {
-		g.zero(m)
+	rec := g.alloc(size)
+	base, off := g.addrOf(rec)
+	if fitsImm(int64(e.ID)) {
+		g.st(base, off, int32(e.ID), asm.DWord)
 	}
-	base, off := g.addrOf(m)
-	if base == asm.R0 {
-		g.emit(asm.Mov.Reg(asm.R1, asm.R0))
-		base = asm.R1
-	}
-	g.emit(asm.LoadImm(asm.R2, int64(e.ID), asm.DWord), asm.StoreMem(base, off, asm.R2, asm.DWord))
 	pos := 8
 	for i, v := range vals {
-		slot := mem{scratch: m.scratch, off: m.off + pos, size: slotSize(e.Args[i])}
+		slot := rec.at(pos, slotSize(e.Args[i]))
 		g.storeAs(slot, v, e.Args[i])
-		g.drop(v)
 		pos += slot.size
 	}
-	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(plan.RingBufMap))
-	g.ptrTo(asm.R2, m)
-	g.emit(asm.Mov.Imm(asm.R3, int32(size)), asm.Mov.Imm(asm.R4, 0))
+	g.output(rec, size)
+}
+
+// eventType is the type an event argument is sent as: a strftime() value
+// carries its format.
+func (g *gen) eventType(x ast.Expr, t types.Type) types.Type {
+	if t != types.Timestamp {
+		return t
+	}
+	if call, ok := ast.Unparen(x).(*ast.CallExpr); ok && call.Fun.Name == "strftime" && len(call.Args) > 0 {
+		if k, ok := g.info.Consts[call.Args[0]]; ok && k.IsStr {
+			return &Timestamp{Format: k.Str}
+		}
+	}
+	if v, ok := ast.Unparen(x).(*ast.VarExpr); ok {
+		if f, ok := g.c.strftime[g.info.Vars[v]]; ok {
+			return &Timestamp{Format: f}
+		}
+	}
+	return t
+}
+
+// output writes size bytes of rec to the ring buffer.
+func (g *gen) output(rec mem, size int) {
+	g.ldMap(r1, plan.RingBufMap)
+	g.ptrTo(r2, rec)
+	g.movImm(r3, int64(size))
+	g.movImm(r4, 0)
 	g.call(asm.FnRingbufOutput)
 	sent := g.newLabel("sent")
-	g.emit(asm.JEq.Imm(asm.R0, 0, sent))
+	g.jmpImm(asm.JEq, r0, 0, sent)
 	g.countLost()
 	g.mark(sent)
-	g.emit(asm.Mov.Imm(asm.R0, 0))
 }
 
 // countLost increments this CPU's lost-event counter.
 func (g *gen) countLost() {
 	key := g.alloc(8)
-	g.zero(key)
-	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(plan.LostMap))
-	g.ptrTo(asm.R2, key)
+	base, off := g.addrOf(key)
+	g.st(base, off, 0, asm.DWord)
+	g.ldMap(r1, plan.LostMap)
+	g.ptrTo(r2, key)
 	g.call(asm.FnMapLookupElem)
 	skip := g.newLabel("nolost")
-	g.emit(
-		asm.JEq.Imm(asm.R0, 0, skip),
-		asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord), asm.Add.Imm(asm.R1, 1), asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord),
-	)
+	g.jmpImm(asm.JEq, r0, 0, skip)
+	t := g.newReg()
+	g.ldx(t, r0, 0, asm.DWord)
+	g.aluImm(asm.Add, t, 1)
+	g.stx(r0, 0, t, asm.DWord)
 	g.mark(skip)
 }
+
+var _ = os.Getpid

@@ -19,9 +19,11 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/btf"
 
 	"github.com/bt-tools/bt/engine/plan"
 	"github.com/bt-tools/bt/lang/ast"
+	"github.com/bt-tools/bt/lang/kernel"
 	"github.com/bt-tools/bt/lang/probes"
 	"github.com/bt-tools/bt/lang/sema"
 	"github.com/bt-tools/bt/lang/types"
@@ -42,15 +44,23 @@ type Options struct {
 	Unsafe bool
 	// CPID is the pid of the -c child (the cpid builtin), or 0.
 	CPID int
+	// Kernel answers kaddr() and the struct task_struct layout that
+	// pcomm and ppid read; nil disables them.
+	Kernel kernel.Info
 }
 
 type compiler struct {
 	prog   *sema.Program
 	opts   Options
 	plan   *plan.Plan
-	maps   map[string]*plan.Map // by user name
+	maps   map[string]*umap // by user name
 	events []*plan.Event
 	errs   []error
+	// strftime formats of variables assigned strftime() calls.
+	strftime map[*sema.Var]string
+
+	taskStruct *types.Struct
+	taskErr    error
 }
 
 // Compile builds the plan for prog, which must have checked without
@@ -62,7 +72,7 @@ func Compile(prog *sema.Program, opts Options) (*plan.Plan, error) {
 	if opts.MaxStrlen == 0 {
 		opts.MaxStrlen = 64
 	}
-	c := &compiler{prog: prog, opts: opts, maps: map[string]*plan.Map{}}
+	c := &compiler{prog: prog, opts: opts, maps: map[string]*umap{}, strftime: map[*sema.Var]string{}}
 	c.plan = &plan.Plan{File: prog.Tok, SyncStart: opts.SyncStart, Config: configOf(prog)}
 	c.internalMaps()
 	c.userMaps()
@@ -107,28 +117,30 @@ func (c *compiler) internalMaps() {
 const scratchSize = 1 << 15
 
 func (c *compiler) userMaps() {
+	deleted := c.deletedMaps()
 	for i, m := range c.prog.MapOrder {
 		if m.Value == nil {
 			continue
 		}
-		pm := &plan.Map{
+		um := &umap{Map: &plan.Map{
 			Name:     kernelMapName(i, m.Name),
 			UserName: m.Name,
 			Scalar:   m.Scalar,
-			Key:      storage(m.Key),
-			Value:    storage(m.Value),
-		}
-		spec := &ebpf.MapSpec{Name: pm.Name, Type: ebpf.Hash, MaxEntries: uint32(c.opts.MaxMapKeys)}
+			Key:      c.storage(m.Key),
+			Value:    c.storage(m.Value),
+		}}
+		spec := &ebpf.MapSpec{Name: um.Name, Type: ebpf.Hash, MaxEntries: uint32(c.opts.MaxMapKeys)}
 		keySize := 8
-		if !m.Scalar && pm.Key != nil {
-			keySize = slotSize(pm.Key)
+		if !m.Scalar && um.Key != nil {
+			keySize = slotSize(um.Key)
 		}
-		valueSize := slotSize(pm.Value)
-		if agg, ok := pm.Value.(*types.Agg); ok {
+		valueSize := slotSize(um.Value)
+		agg, isAgg := um.Value.(*types.Agg)
+		if isAgg {
 			spec.Type = ebpf.PerCPUHash
 			valueSize = int(agg.Size())
 			if agg.Kind == types.Hist || agg.Kind == types.Lhist {
-				pm.Bucketed = true
+				um.Bucketed = true
 				keySize += 8
 				if m.Scalar {
 					keySize = 8
@@ -136,26 +148,89 @@ func (c *compiler) userMaps() {
 				valueSize = 8
 			}
 		}
-		if m.Scalar {
+		switch {
+		case m.Decl != nil:
+			c.declaredKind(spec, m.Decl, isAgg)
+		case m.Scalar && isAgg && !deleted[m.Name]:
+			um.array = true
+			spec.Type, keySize, spec.MaxEntries = ebpf.PerCPUArray, 4, 1
+			if um.Bucketed {
+				spec.MaxEntries = uint32(histBuckets(agg))
+			}
+		case m.Scalar && !isAgg:
+			um.array, um.flag = true, true
+			spec.Type, keySize, spec.MaxEntries = ebpf.Array, 4, 1
+			valueSize += 8
+		case m.Scalar:
 			spec.MaxEntries = 1
-			if pm.Bucketed {
-				spec.MaxEntries = 1024
+			if um.Bucketed {
+				spec.MaxEntries = uint32(histBuckets(agg))
 			}
 		}
-		if d := m.Decl; d != nil {
-			c.declaredKind(spec, d)
-		}
 		spec.KeySize, spec.ValueSize = uint32(keySize), uint32(valueSize)
-		pm.Spec = spec
-		c.plan.Maps = append(c.plan.Maps, pm)
-		c.maps[m.Name] = pm
+		um.Spec = spec
+		c.plan.Maps = append(c.plan.Maps, um.Map)
+		c.maps[m.Name] = um
 	}
 }
 
-func (c *compiler) declaredKind(spec *ebpf.MapSpec, d *ast.MapDecl) {
+// deletedMaps finds the maps passed to delete().
+func (c *compiler) deletedMaps() map[string]bool {
+	out := map[string]bool{}
+	var walk func(n ast.Node, info *sema.Info)
+	walk = func(n ast.Node, info *sema.Info) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			if e := info.Expansions[call]; e != nil {
+				walk(e.Body, info)
+			}
+			if call.Fun.Name != "delete" || len(call.Args) == 0 {
+				return true
+			}
+			switch a := ast.Unparen(call.Args[0]).(type) {
+			case *ast.MapExpr:
+				out["@"+a.Name] = true
+			case *ast.MapAccess:
+				out["@"+a.Map.Name] = true
+			}
+			return true
+		})
+	}
+	for _, p := range c.prog.Probes {
+		for _, pt := range p.Points {
+			if pt.Info != nil {
+				walk(p.Decl, pt.Info)
+			}
+		}
+	}
+	return out
+}
+
+func (c *compiler) needScratch() {
+	for _, m := range c.plan.Maps {
+		if m.Name == plan.ScratchMap {
+			return
+		}
+	}
+	c.plan.Maps = append(c.plan.Maps, &plan.Map{Name: plan.ScratchMap, Spec: &ebpf.MapSpec{
+		Name: plan.ScratchMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: scratchSize, MaxEntries: 1,
+	}})
+}
+
+func (c *compiler) declaredKind(spec *ebpf.MapSpec, d *ast.MapDecl, agg bool) {
 	switch d.Kind.Name {
+	case "hash":
+		if agg {
+			spec.Type = ebpf.PerCPUHash // aggregations are per-CPU
+		}
 	case "lruhash":
 		spec.Type = ebpf.LRUHash
+		if agg {
+			spec.Type = ebpf.LRUCPUHash
+		}
 	case "percpuhash":
 		spec.Type = ebpf.PerCPUHash
 	case "percpulruhash":
@@ -181,38 +256,6 @@ func kernelMapName(i int, name string) string {
 	return s
 }
 
-// storage is the type a value has in map memory: integers widen to 64
-// bits (8-byte slots keep tuples aligned), and the rest is unchanged.
-func storage(t types.Type) types.Type {
-	switch t := t.(type) {
-	case *types.Int:
-		return types.IntOf(64, t.Signed)
-	case *types.Tuple:
-		out := &types.Tuple{Elems: make([]types.Type, len(t.Elems))}
-		for i, e := range t.Elems {
-			out.Elems[i] = storage(e)
-		}
-		return out
-	case *types.Basic:
-		if t == types.Bool {
-			return types.Uint64
-		}
-	}
-	return t
-}
-
-// slotSize is a value's size rounded up to 8 bytes.
-func slotSize(t types.Type) int {
-	if t == nil {
-		return 8
-	}
-	n := int(t.Size())
-	if n == 0 {
-		n = 8
-	}
-	return (n + 7) &^ 7
-}
-
 // ----------------------------------------------------------------------------
 // Probes and programs
 
@@ -222,10 +265,9 @@ func (c *compiler) probe(p *sema.Probe) {
 			continue
 		}
 		name := fmt.Sprintf("p%d_%d", len(c.plan.Programs), i)
-		g := newGen(c, name, pt, pt.Info)
-		spec := g.program(p.Decl)
-		if len(g.errs) > 0 {
-			c.errs = append(c.errs, g.errs...)
+		spec, errs := c.program(name, pt, p.Decl)
+		if len(errs) > 0 {
+			c.errs = append(c.errs, errs...)
 			continue
 		}
 		c.plan.Programs = append(c.plan.Programs, &plan.Program{
@@ -233,6 +275,23 @@ func (c *compiler) probe(p *sema.Probe) {
 			ProbePos: p.Decl.Pos(), ProbeEnd: p.Decl.End(),
 		})
 	}
+}
+
+// program generates one program, turning a panic (a compiler bug) into
+// an error at the probe.
+func (c *compiler) program(name string, pt *sema.Point, d *ast.Probe) (spec *ebpf.ProgramSpec, errs []error) {
+	g := newGen(c, name, pt, pt.Info)
+	defer func() {
+		if r := recover(); r != nil {
+			errs = []error{&Error{Pos: g.span.Pos, End: g.span.End,
+				Msg: fmt.Sprintf("internal compiler error: %v", r)}}
+			if !g.span.Pos.IsValid() {
+				errs[0].(*Error).Pos, errs[0].(*Error).End = d.Pos(), d.End()
+			}
+		}
+	}()
+	spec = g.program(d)
+	return spec, g.errs
 }
 
 // progType maps a provider to the BPF program type and attach type.
@@ -265,25 +324,25 @@ func progType(ap *probes.AttachPoint) (ebpf.ProgramType, ebpf.AttachType, string
 // program generates the whole program for one attach point.
 func (g *gen) program(d *ast.Probe) *ebpf.ProgramSpec {
 	ap := g.pt.AP
-	body := func() {
-		g.at(d)
-		g.emit(asm.Mov.Reg(regCtx, asm.R1))
-		if g.c.opts.SyncStart && !ap.Provider.Special {
-			g.gate()
-		}
-		g.pidFilter()
-		g.allocVars(d)
-		if d.Pred != nil {
-			prev := g.at(d.Pred)
-			g.condJump(d.Pred.Cond, g.exit)
-			g.span = prev
-		}
-		g.block(d.Body)
+	g.at(d)
+	g.ctx = g.newReg()
+	g.mov(g.ctx, r1)
+	g.f.params = []reg{g.ctx}
+	if g.c.opts.SyncStart && !ap.Provider.Special {
+		g.gate()
 	}
-	body()
-	g.mark(g.exit)
-	g.emit(asm.Mov.Imm(asm.R0, 0), asm.Return())
-	insns := g.prologue()
+	g.pidFilter()
+	g.allocVars(d)
+	if d.Pred != nil {
+		prev := g.at(d.Pred)
+		g.condJump(d.Pred.Cond, g.f.exit)
+		g.span = prev
+	}
+	g.block(d.Body)
+	g.at(d)
+	g.mark(g.f.exit)
+	g.ret(0)
+	insns := g.finish()
 	typ, attachType, attachTo := progType(ap)
 	return &ebpf.ProgramSpec{
 		Name: g.name, Type: typ, AttachType: attachType, AttachTo: attachTo,
@@ -291,47 +350,104 @@ func (g *gen) program(d *ast.Probe) *ebpf.ProgramSpec {
 	}
 }
 
-// prologue adds what the body turned out to need: the scratch buffer.
-func (g *gen) prologue() asm.Instructions {
-	if !g.usesScratch() {
-		return g.insns
+// finish allocates registers in every function and lays them out: the
+// program first, then its callbacks.
+func (g *gen) finish() asm.Instructions {
+	var out asm.Instructions
+	mainStack, cbStack := 0, 0
+	for _, f := range g.fns {
+		insns, stack, err := g.finishFn(f)
+		if err != nil {
+			g.failf(nil, "%s", err.Error())
+			return nil
+		}
+		if f.index == 0 {
+			mainStack = stack
+		} else {
+			cbStack = max(cbStack, stack)
+		}
+		var info *btf.Func
+		if len(g.fns) > 1 {
+			// Programs with callbacks need BTF function info.
+			info = funcInfo(f)
+		}
+		out = append(out, encode(insns, f.name, info)...)
 	}
-	var pre asm.Instructions
-	pre = append(pre,
-		asm.Mov.Reg(regCtx, asm.R1),
-		asm.StoreImm(asm.R10, -4, 0, asm.Word),
-		asm.LoadMapPtr(asm.R1, 0).WithReference(plan.ScratchMap),
-		asm.Mov.Reg(asm.R2, asm.R10),
-		asm.Add.Imm(asm.R2, -4),
-		asm.FnMapLookupElem.Call(),
-		asm.JNE.Imm(asm.R0, 0, "scratch_ok"),
-		asm.Mov.Imm(asm.R0, 0),
-		asm.Return(),
-		asm.StoreMem(asm.R10, g.scratchSlot(), asm.R0, asm.DWord).WithSymbol("scratch_ok"),
-		asm.Mov.Reg(asm.R1, regCtx),
-	)
-	g.c.needScratch()
-	return append(pre, g.insns...)
+	if mainStack+cbStack > stackLimit {
+		g.failf(nil, "the program needs %d bytes of stack, more than BPF's %d", mainStack+cbStack, stackLimit)
+	}
+	return out
 }
 
-func (c *compiler) needScratch() {
-	for _, m := range c.plan.Maps {
-		if m.Name == plan.ScratchMap {
-			return
-		}
+func (g *gen) finishFn(f *fn) ([]insn, int, error) {
+	if n := len(f.insns); n > 0 && f.insns[n-1].ins.OpCode == asm.InvalidOpCode {
+		return nil, 0, fmt.Errorf("internal error: label %v at the end of %s", f.insns[n-1].labels, f.name)
 	}
-	c.plan.Maps = append(c.plan.Maps, &plan.Map{Name: plan.ScratchMap, Spec: &ebpf.MapSpec{
-		Name: plan.ScratchMap, Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: scratchSize, MaxEntries: 1,
-	}})
+	if f.usesScratch {
+		g.scratchPrologue(f)
+	}
+	insns, err := removeUnreachable(f.insns)
+	if err != nil {
+		return nil, 0, err
+	}
+	insns = removeDeadDefs(insns)
+	insns, stack, err := allocate(insns, g.nregs, (f.max+7)&^7)
+	if err != nil {
+		return nil, 0, err
+	}
+	return peephole(insns), stack, nil
+}
+
+// funcInfo describes a function for BTF: long name(u64, ...).
+func funcInfo(f *fn) *btf.Func {
+	u64 := &btf.Int{Name: "u64", Size: 8}
+	proto := &btf.FuncProto{Return: &btf.Int{Name: "long", Size: 8, Encoding: btf.Signed}}
+	n := len(f.params)
+	for i := 0; i < n; i++ {
+		proto.Params = append(proto.Params, btf.FuncParam{Name: fmt.Sprintf("a%d", i), Type: u64})
+	}
+	if f.index == 0 {
+		proto.Params = []btf.FuncParam{{Name: "ctx", Type: &btf.Pointer{Target: &btf.Void{}}}}
+	}
+	return &btf.Func{Name: f.name, Type: proto, Linkage: btf.StaticFunc}
+}
+
+// scratchPrologue loads the scratch buffer's address into f.scratch,
+// right after the function saved its parameters.
+func (g *gen) scratchPrologue(f *fn) {
+	body := f.insns
+	f.insns = nil
+	cur := g.f
+	g.f = f
+	f.stack = f.max
+	key, _ := g.allocStack(8)
+	g.span = body[0].span
+	n := len(f.params)
+	g.f.insns = append(g.f.insns, body[:n]...)
+	g.st(r10, int16(key.off), 0, asm.Word)
+	g.ldMap(r1, plan.ScratchMap)
+	g.ptrTo(r2, key)
+	g.call(asm.FnMapLookupElem)
+	ok := g.newLabel("scratch_ok")
+	g.jmpImm(asm.JNE, r0, 0, ok)
+	if f.callback {
+		g.ret(1)
+	} else {
+		g.ret(0)
+	}
+	g.mark(ok)
+	g.mov(f.scratch, r0)
+	g.f.insns = append(g.f.insns, body[n:]...)
+	g.f = cur
+	g.c.needScratch()
 }
 
 // gate returns early unless the start gate is open.
 func (g *gen) gate() {
-	g.emit(
-		asm.LoadMapValue(asm.R0, 0, 0).WithReference(plan.GateMap),
-		asm.LoadMem(asm.R0, asm.R0, 0, asm.DWord),
-		asm.JNE.Imm(asm.R0, 1, g.exit),
-	)
+	t := g.newReg()
+	g.ldMapValue(t, plan.GateMap, 0)
+	g.ldx(t, t, 0, asm.DWord)
+	g.jmpImm(asm.JNE, t, 1, g.f.exit)
 }
 
 // pidFilter returns early for other processes when -p is given, in probe
@@ -346,12 +462,13 @@ func (g *gen) pidFilter() {
 	default:
 		return
 	}
-	g.emit(asm.FnGetCurrentPidTgid.Call(), asm.RSh.Imm(asm.R0, 32))
+	g.call(asm.FnGetCurrentPidTgid)
+	g.aluImm(asm.RSh, r0, 32)
 	ok := g.newLabel("pid_ok")
 	for _, pid := range pids {
-		g.emit(asm.JEq.Imm(asm.R0, int32(pid), ok))
+		g.jmpImm(asm.JEq, r0, int32(pid), ok)
 	}
-	g.emit(asm.Ja.Label(g.exit))
+	g.ja(g.f.exit)
 	g.mark(ok)
 }
 

@@ -15,44 +15,97 @@ var ptRegs = map[string]int16{
 	"ip": 128, "cs": 136, "flags": 144, "sp": 152, "ss": 160,
 }
 
+// regAliases are the other names reg() accepts.
+var regAliases = map[string]string{"pc": "ip", "rip": "ip", "rsp": "sp", "rbp": "bp", "rax": "ax",
+	"rbx": "bx", "rcx": "cx", "rdx": "dx", "rsi": "si", "rdi": "di"}
+
 // argRegs are the registers of the first six arguments.
 var argRegs = [...]string{"di", "si", "dx", "cx", "r8", "r9"}
+
+// ptRegsOffset returns the offset of a pt_regs member, -1 if unknown.
+func ptRegsOffset(name string) int16 {
+	if a, ok := regAliases[name]; ok {
+		name = a
+	}
+	if off, ok := ptRegs[name]; ok {
+		return off
+	}
+	return -1
+}
+
+// ctxPtRegs says whether the context is (or starts with) a pt_regs:
+// kprobes and uprobes; perf events' bpf_perf_event_data starts with one.
+func (g *gen) ctxPtRegs() bool {
+	switch g.pt.AP.Provider.Name {
+	case "kprobe", "kretprobe", "uprobe", "uretprobe", "usdt", "profile", "interval",
+		"software", "hardware", "watchpoint":
+		return true
+	}
+	return false
+}
 
 // argN reads argument n: a pt_regs register in kprobes and uprobes, a
 // context slot in raw tracepoints.
 func (g *gen) argN(x ast.Node, n int) *val {
-	r := g.reg()
-	switch g.pt.AP.Provider.Name {
-	case "rawtracepoint":
-		g.emit(asm.LoadMem(r, regCtx, int16(8*n), asm.DWord))
-	default:
-		if n >= len(argRegs) {
-			g.failf(x, "arg%d is not passed in a register", n)
-			return imm(types.Uint64, 0)
-		}
-		g.emit(asm.LoadMem(r, regCtx, ptRegs[argRegs[n]], asm.DWord))
+	r := g.newReg()
+	if !g.ctxPtRegs() {
+		g.ldx(r, g.ctx, int16(8*n), asm.DWord)
+		return regVal(types.Uint64, r)
 	}
-	return g.regVal(types.Uint64, r)
+	if n >= len(argRegs) {
+		g.failf(x, "arg%d is not passed in a register", n)
+		return imm(types.Uint64, 0)
+	}
+	g.ldx(r, g.ctx, ptRegs[argRegs[n]], asm.DWord)
+	return regVal(types.Uint64, r)
 }
 
-func (g *gen) retval(x ast.Node) *val {
-	r := g.reg()
-	t := g.typeOf(x.(ast.Expr))
+func (g *gen) retval(x ast.Expr) *val {
+	r := g.newReg()
+	t := g.typeOf(x)
 	switch g.pt.AP.Provider.Name {
 	case "fexit":
 		n := 0
 		if g.pt.Args != nil {
 			n = len(g.pt.Args.Fields())
 		}
-		g.emit(asm.LoadMem(r, regCtx, int16(8*n), asm.DWord))
+		g.ldx(r, g.ctx, int16(8*n), asm.DWord)
+		v := regVal(types.Uint64, r)
+		if isScalar(t) {
+			g.convert(v, t)
+		}
+		v.t = t
+		return v
 	default:
-		g.emit(asm.LoadMem(r, regCtx, ptRegs["ax"], asm.DWord))
+		g.ldx(r, g.ctx, ptRegs["ax"], asm.DWord)
 	}
-	return g.regVal(t, r)
+	return regVal(t, r)
 }
 
-// field reads x.f: a field of args, of a struct through a pointer, or an
-// element of a tuple or record.
+// reg reads a pt_regs register by name.
+func (g *gen) regRead(x *ast.CallExpr) *val {
+	k, ok := g.info.Consts[x.Args[0]]
+	name := ""
+	if ok && k.IsStr {
+		name = k.Str
+	} else if s, ok := ast.Unparen(x.Args[0]).(*ast.StringLit); ok {
+		name = s.Value
+	}
+	off := ptRegsOffset(name)
+	if off < 0 || !g.ctxPtRegs() {
+		g.failf(x, "bt run cannot read register %q here", name)
+		return imm(types.Uint64, 0)
+	}
+	r := g.newReg()
+	g.ldx(r, g.ctx, off, asm.DWord)
+	return regVal(types.Uint64, r)
+}
+
+// ----------------------------------------------------------------------------
+// Fields
+
+// field reads x.f: a field of args, of a struct through a pointer or in
+// memory, or an element of a tuple or record.
 func (g *gen) field(x *ast.FieldExpr) *val {
 	t := g.typeOf(x)
 	fi := g.info.Fields[x]
@@ -60,80 +113,141 @@ func (g *gen) field(x *ast.FieldExpr) *val {
 		g.failf(x, "internal error: unresolved field %s", x.Sel.Name)
 		return imm(types.Int64, 0)
 	}
-	if id, ok := ast.Unparen(x.X).(*ast.Ident); ok && id.Name == "args" && g.isBuiltin(id) {
+	if g.isArgs(x.X) {
 		return g.argsField(x, fi, t)
 	}
 	if fi.Struct == nil { // tuple or record element
 		base := g.expr(x.X)
-		tt := tupleOf(storage(base.t))
-		if tt == nil || base.kind != inMem {
+		tt := tupleOf(g.c.storage(base.t))
+		if tt == nil || base.kind != inMem || fi.Index < 0 || fi.Index >= len(tt.Elems) {
 			g.failf(x, "bt run cannot access this element yet")
 			return imm(types.Int64, 0)
 		}
-		off := int(tt.Offset(fi.Index))
-		et := tt.Elems[fi.Index]
-		m := mem{scratch: base.mem.scratch, off: base.mem.off + off, size: slotSize(et)}
-		if isScalar(et) {
-			r := g.reg()
-			b, o := g.addrOf(m)
-			g.emit(asm.LoadMem(r, b, o, asm.DWord))
-			return g.regVal(t, r)
-		}
-		return &val{t: t, kind: inMem, mem: m}
+		return g.element(base.mem, tt, fi.Index, t)
+	}
+	if p, off, ok := g.fieldAddr(x); ok {
+		return g.readField(p, off, fi.Field, t)
 	}
 	base := g.expr(x.X)
-	if base.kind == inMem && !isPtrType(base.t) {
-		// A struct value in memory.
-		m := mem{scratch: base.mem.scratch, off: base.mem.off + int(fi.Field.Offset), size: int(t.Size())}
-		if isScalar(t) {
-			r := g.reg()
-			b, o := g.addrOf(m)
-			g.emit(asm.LoadMem(r, b, o, sizeOf(int(fi.Field.Type.Size()))))
-			g.extend(r, t, int(fi.Field.Type.Size()))
-			return g.regVal(t, r)
-		}
-		return &val{t: t, kind: inMem, mem: m}
-	}
-	if fi.Derefs > 1 {
-		g.failf(x, "bt run cannot follow a pointer to a pointer here yet")
+	if base.kind != inMem {
+		g.failf(x, "bt run cannot access this field yet")
 		return imm(types.Int64, 0)
 	}
-	return g.readField(x, base, fi, t)
+	// A struct value in memory.
+	m := base.mem.at(int(fi.Field.Offset), int(fi.Field.Type.Size()))
+	if isScalar(t) {
+		r := g.newReg()
+		g.loadScalar(r, fi.Field.Type, m)
+		if fi.Field.BitSize > 0 {
+			g.bitfield(r, fi.Field)
+		}
+		return regVal(t, r)
+	}
+	return memVal(t, m)
 }
 
-// readField reads a struct field through a pointer with probe_read.
-func (g *gen) readField(x ast.Node, p *val, fi *sema.FieldInfo, t types.Type) *val {
-	if fi.Field.BitSize > 0 {
-		v := g.deref(x, p, types.Uint64, fi.Field.Offset)
-		r := g.scalar(v)
-		g.emit(asm.LSh.Imm(r, int32(64-fi.Field.BitOffset-fi.Field.BitSize)), asm.RSh.Imm(r, int32(64-fi.Field.BitSize)))
+// element reads element i of a tuple stored in m.
+func (g *gen) element(m mem, tt *types.Tuple, i int, t types.Type) *val {
+	em := m.at(int(tt.Offset(i)), slotSize(tt.Elems[i]))
+	if isScalar(tt.Elems[i]) {
+		r := g.newReg()
+		base, off := g.addrOf(em)
+		g.ldx(r, base, off, asm.DWord)
+		return regVal(t, r)
+	}
+	em.size = int(tt.Elems[i].Size())
+	return memVal(t, em)
+}
+
+// isArgs says whether x is the args builtin.
+func (g *gen) isArgs(x ast.Expr) bool {
+	id, ok := ast.Unparen(x).(*ast.Ident)
+	if !ok || id.Name != "args" {
+		return false
+	}
+	o := g.info.Idents[id]
+	return o != nil && o.Kind == sema.ObjBuiltin
+}
+
+// fieldAddr returns the address of field x as a pointer value and an
+// offset, when the field is reached through a pointer: struct values on
+// the way are not read, only the final field is.
+func (g *gen) fieldAddr(x *ast.FieldExpr) (*val, int64, bool) {
+	fi := g.info.Fields[x]
+	if fi == nil || fi.Struct == nil {
+		return nil, 0, false
+	}
+	if fi.Derefs > 0 {
+		p := g.expr(x.X)
+		pt := g.typeOf(x.X)
+		for i := 1; i < fi.Derefs; i++ {
+			ptr, ok := pt.(*types.Pointer)
+			if !ok {
+				return nil, 0, false
+			}
+			p = g.deref(p, ptr.Elem, 0)
+			pt = ptr.Elem
+		}
+		return p, fi.Field.Offset, true
+	}
+	inner, ok := ast.Unparen(x.X).(*ast.FieldExpr)
+	if !ok || g.isArgs(inner.X) {
+		return nil, 0, false
+	}
+	p, off, ok := g.fieldAddr(inner)
+	if !ok {
+		return nil, 0, false
+	}
+	return p, off + fi.Field.Offset, true
+}
+
+// readField reads a struct field of type t at pointer p plus off.
+func (g *gen) readField(p *val, off int64, f types.Field, t types.Type) *val {
+	if f.BitSize > 0 {
+		n := (f.BitOffset + f.BitSize + 7) / 8
+		for n&(n-1) != 0 {
+			n++
+		}
+		v := g.deref(p, types.IntOf(8*n, false), off)
+		g.bitfield(g.owned(v), f)
 		v.t = t
 		return v
 	}
-	ft := fi.Field.Type
-	if s, ok := t.(*types.String); ok && !isStringType(ft) {
-		// A char array read as a string: copy its bytes.
-		m := g.alloc(int(s.Len))
-		g.zero(m)
-		g.ptrTo(asm.R1, m)
-		g.emit(asm.Mov.Imm(asm.R2, int32(s.Len)))
-		g.into(asm.R3, p)
-		g.emit(asm.Add.Imm(asm.R3, int32(fi.Field.Offset)))
-		g.drop(p)
-		g.call(readFn(spaceOf(p.t), false))
-		return &val{t: t, kind: inMem, mem: m}
+	if s, ok := t.(*types.String); ok && !types.IsString(f.Type) {
+		// A char array read as a string: its bytes.
+		return g.readBytes(p, off, int(s.Len), t)
 	}
-	return g.deref(x, p, t, fi.Field.Offset)
+	return g.deref(p, t, off)
+}
+
+// bitfield extracts a bitfield from the bytes loaded into r.
+func (g *gen) bitfield(r reg, f types.Field) {
+	if f.BitOffset > 0 {
+		g.aluImm(asm.RSh, r, int32(f.BitOffset))
+	}
+	if f.BitSize < 32 {
+		g.aluImm(asm.And, r, int32(1<<f.BitSize-1))
+	} else if f.BitSize < 64 {
+		g.aluConst(asm.And, r, int64(1)<<f.BitSize-1)
+	}
+}
+
+// readBytes copies n bytes at p+off into memory, as a value of type t.
+func (g *gen) readBytes(p *val, off int64, n int, t types.Type) *val {
+	space := spaceOf(p.t)
+	m := g.alloc(n)
+	g.zero(m)
+	g.ptrTo(r1, m)
+	g.movImm(r2, int64(n))
+	g.into(r3, p)
+	if off != 0 {
+		g.aluConst(asm.Add, r3, off)
+	}
+	g.call(readFn(space, false))
+	return memVal(t, m)
 }
 
 func isStringType(t types.Type) bool { _, ok := t.(*types.String); return ok }
-
-func spaceOf(t types.Type) types.AddrSpace {
-	if p, ok := t.(*types.Pointer); ok && p.AddrSpace != types.AddrNone {
-		return p.AddrSpace
-	}
-	return types.AddrKernel
-}
 
 func tupleOf(t types.Type) *types.Tuple {
 	switch t := t.(type) {
@@ -152,15 +266,25 @@ func (g *gen) argsField(x *ast.FieldExpr, fi *sema.FieldInfo, t types.Type) *val
 	off := int16(fi.Field.Offset)
 	ft := fi.Field.Type
 	if g.pt.AP.Provider.Name != "tracepoint" {
-		r := g.reg()
-		g.emit(asm.LoadMem(r, regCtx, off, asm.DWord))
-		return g.regVal(t, r)
+		r := g.newReg()
+		g.ldx(r, g.ctx, off, asm.DWord)
+		v := regVal(types.Uint64, r)
+		if isScalar(t) {
+			g.convert(v, t)
+		}
+		v.t = t
+		if !isScalar(t) {
+			g.failf(x, "bt run cannot read this argument as a %s", t)
+		}
+		return v
 	}
 	if s, ok := ft.(*types.String); ok && s.Len == 0 {
 		// __data_loc char[]: a u32 holding (length << 16 | offset).
-		r := g.reg()
-		g.emit(asm.LoadMem(r, regCtx, off, asm.Word), asm.And.Imm(r, 0xffff), asm.Add.Reg(r, regCtx))
-		p := g.regVal(&types.Pointer{Elem: types.Int8, AddrSpace: types.AddrKernel}, r)
+		r := g.newReg()
+		g.ldx(r, g.ctx, off, asm.Word)
+		g.aluImm(asm.And, r, 0xffff)
+		g.alu(asm.Add, r, g.ctx)
+		p := regVal(&types.Pointer{Elem: types.Int8, AddrSpace: types.AddrKernel}, r)
 		return g.readString(p, 0, int(g.c.opts.MaxStrlen), types.AddrKernel)
 	}
 	if isScalar(t) {
@@ -168,24 +292,34 @@ func (g *gen) argsField(x *ast.FieldExpr, fi *sema.FieldInfo, t types.Type) *val
 		if size > 8 || size == 0 {
 			size = 8
 		}
-		r := g.reg()
-		g.emit(asm.LoadMem(r, regCtx, off, sizeOf(size)))
+		r := g.newReg()
+		g.ldx(r, g.ctx, off, sizeOf(size))
 		g.extend(r, t, size)
-		return g.regVal(t, r)
+		return regVal(t, r)
 	}
-	// Arrays (char[16] comm fields) and other aggregates: copy the bytes.
+	// Arrays (char[16] comm fields) and other aggregates: copy the bytes,
+	// with loads from the context when they are aligned.
 	n := int(ft.Size())
+	if s, ok := t.(*types.String); ok && int(s.Len) < n {
+		n = int(s.Len)
+	}
 	m := g.alloc(n)
+	if off%8 == 0 && n%8 == 0 && n <= 64 {
+		base, moff := g.addrOf(m)
+		tmp := g.newReg()
+		for i := 0; i < n; i += 8 {
+			g.ldx(tmp, g.ctx, off+int16(i), asm.DWord)
+			g.stx(base, moff+int16(i), tmp, asm.DWord)
+		}
+		return memVal(t, m)
+	}
 	g.zero(m)
-	g.ptrTo(asm.R1, m)
-	g.emit(asm.Mov.Imm(asm.R2, int32(n)), asm.Mov.Reg(asm.R3, regCtx), asm.Add.Imm(asm.R3, int32(off)))
+	g.ptrTo(r1, m)
+	g.movImm(r2, int64(n))
+	g.mov(r3, g.ctx)
+	g.aluImm(asm.Add, r3, int32(off))
 	g.call(asm.FnProbeReadKernel)
-	return &val{t: t, kind: inMem, mem: m}
-}
-
-func (g *gen) isBuiltin(id *ast.Ident) bool {
-	o := g.info.Idents[id]
-	return o != nil && o.Kind == sema.ObjBuiltin
+	return memVal(t, m)
 }
 
 // index reads x[i] on strings, arrays, tuples and pointers.
@@ -194,41 +328,81 @@ func (g *gen) index(x *ast.IndexExpr) *val {
 	bt := g.typeOf(x.X)
 	if p, ok := bt.(*types.Pointer); ok {
 		base := g.expr(x.X)
-		k, isConst := g.info.Consts[x.Index]
-		if !isConst {
-			g.failf(x.Index, "bt run needs a constant index into a pointer")
+		if k, ok := g.constInt(x.Index); ok {
+			return g.deref(base, t, k*p.Elem.Size())
+		}
+		i := g.expr(x.Index)
+		ri := g.owned(i)
+		if sz := p.Elem.Size(); sz > 1 {
+			g.aluImm(asm.Mul, ri, int32(sz))
+		}
+		g.alu(asm.Add, ri, g.scalar(base))
+		return g.deref(regVal(bt, ri), t, 0)
+	}
+	if tt := tupleOf(g.c.storage(bt)); tt != nil {
+		k, ok := g.constInt(x.Index)
+		base := g.expr(x.X)
+		if !ok || base.kind != inMem || k < 0 || int(k) >= len(tt.Elems) {
+			g.failf(x, "bt run needs a constant index into a tuple")
 			return imm(types.Int64, 0)
 		}
-		return g.deref(x, base, t, k.Int*p.Elem.Size())
+		return g.element(base.mem, tt, int(k), t)
+	}
+	// A field array reached through a pointer: read just the element.
+	if fx, ok := ast.Unparen(x.X).(*ast.FieldExpr); ok && !g.isArgs(fx.X) {
+		if a, ok := g.typeOf(x.X).(*types.Array); ok {
+			if p, off, ok := g.fieldAddr(fx); ok {
+				if k, ok := g.constInt(x.Index); ok {
+					return g.deref(p, t, off+k*a.Elem.Size())
+				}
+			}
+		}
 	}
 	base := g.expr(x.X)
 	if base.kind != inMem {
 		g.failf(x, "bt run cannot index this value yet")
 		return imm(types.Int64, 0)
 	}
-	k, isConst := g.info.Consts[x.Index]
-	if !isConst {
-		g.failf(x.Index, "bt run needs a constant index here")
-		return imm(types.Int64, 0)
-	}
 	esize := int64(1)
+	n := int64(base.mem.size)
 	if a, ok := bt.(*types.Array); ok {
 		esize = a.Elem.Size()
+		if a.Len > 0 {
+			n = a.Len
+		}
+	} else if s, ok := bt.(*types.String); ok {
+		n = min(n, s.Len)
 	}
-	if tt := tupleOf(storage(bt)); tt != nil {
-		m := mem{scratch: base.mem.scratch, off: base.mem.off + int(tt.Offset(int(k.Int))), size: 8}
-		r := g.reg()
-		b, o := g.addrOf(m)
-		g.emit(asm.LoadMem(r, b, o, asm.DWord))
-		return g.regVal(t, r)
+	if k, ok := g.constInt(x.Index); ok {
+		if k < 0 || k >= n {
+			g.failf(x.Index, "index %d is out of bounds for %s", k, bt)
+			return imm(types.Int64, 0)
+		}
+		m := base.mem.at(int(k*esize), int(esize))
+		if isScalar(t) {
+			r := g.newReg()
+			g.loadScalar(r, t, m)
+			return regVal(t, r)
+		}
+		return memVal(t, m)
 	}
-	m := mem{scratch: base.mem.scratch, off: base.mem.off + int(k.Int*esize), size: int(esize)}
-	if isScalar(t) {
-		r := g.reg()
-		b, o := g.addrOf(m)
-		g.emit(asm.LoadMem(r, b, o, sizeOf(int(esize))))
-		g.extend(r, t, int(esize))
-		return g.regVal(t, r)
+	if !isScalar(t) {
+		g.failf(x, "bt run needs a constant index here")
+		return imm(types.Int64, 0)
 	}
-	return &val{t: t, kind: inMem, mem: m}
+	// A variable index: bounds-checked, reading 0 when out of range.
+	ri := g.owned(g.expr(x.Index))
+	res := g.newReg()
+	done := g.newLabel("idx")
+	g.movImm(res, 0)
+	g.jmpImm(asm.JGE, ri, int32(n), done)
+	if esize > 1 {
+		g.aluImm(asm.Mul, ri, int32(esize))
+	}
+	b, off := g.addrOf(base.mem)
+	g.alu(asm.Add, ri, b)
+	g.ldx(res, ri, off, sizeOf(int(esize)))
+	g.extend(res, t, int(esize))
+	g.mark(done)
+	return regVal(t, res)
 }

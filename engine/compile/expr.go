@@ -43,11 +43,25 @@ func isSignedType(t types.Type) bool {
 	return false
 }
 
+// constInt returns x's value when it is an integer constant.
+func (g *gen) constInt(x ast.Expr) (int64, bool) {
+	k, ok := g.info.Consts[x]
+	if !ok || k.IsStr {
+		return 0, false
+	}
+	return k.Int, true
+}
+
 // expr generates x and returns its value.
 func (g *gen) expr(x ast.Expr) *val {
 	t := g.typeOf(x)
-	if k, ok := g.info.Consts[x]; ok && !k.IsStr && isScalar(t) {
-		return imm(t, k.Int)
+	if k, ok := g.info.Consts[x]; ok {
+		if !k.IsStr && isScalar(t) {
+			return imm(t, k.Int)
+		}
+		if k.IsStr && types.IsString(t) {
+			return g.stringConst(k.Str, t)
+		}
 	}
 	switch x := x.(type) {
 	case *ast.ParenExpr:
@@ -59,9 +73,6 @@ func (g *gen) expr(x ast.Expr) *val {
 	case *ast.StringLit:
 		return g.stringConst(x.Value, t)
 	case *ast.ParamExpr:
-		if k, ok := g.info.Consts[x]; ok && k.IsStr {
-			return g.stringConst(k.Str, t)
-		}
 		return imm(types.Int64, 0)
 	case *ast.Ident:
 		return g.ident(x)
@@ -86,6 +97,9 @@ func (g *gen) expr(x ast.Expr) *val {
 	case *ast.CastExpr:
 		return g.cast(x)
 	case *ast.TupleExpr:
+		if len(x.Elems) == 0 {
+			return imm(types.None, 0)
+		}
 		return g.tuple(x.Elems, t)
 	case *ast.RecordExpr:
 		elems := make([]ast.Expr, len(x.Fields))
@@ -101,9 +115,22 @@ func (g *gen) expr(x ast.Expr) *val {
 		return g.incDec(x)
 	case *ast.ComptimeExpr:
 		return g.expr(x.X)
+	case *ast.SizeofExpr, *ast.OffsetofExpr:
+		g.failf(x, "bt run cannot compute this %s at compile time", exprKind(x))
+		return imm(types.Uint64, 0)
 	}
 	g.failf(x, "bt run does not support this expression yet")
 	return imm(types.Int64, 0)
+}
+
+func exprKind(x ast.Expr) string {
+	switch x.(type) {
+	case *ast.SizeofExpr:
+		return "sizeof"
+	case *ast.OffsetofExpr:
+		return "offsetof"
+	}
+	return "expression"
 }
 
 func b2i(b bool) int64 {
@@ -113,81 +140,127 @@ func b2i(b bool) int64 {
 	return 0
 }
 
-// stringConst writes a string literal into memory.
+// stringConst writes a string literal into memory, padded with NULs to
+// its type's length.
 func (g *gen) stringConst(s string, t types.Type) *val {
 	n := len(s) + 1
 	if st, ok := t.(*types.String); ok && int(st.Len) > n {
 		n = int(st.Len)
 	}
 	m := g.alloc(n)
-	g.zero(m)
 	g.storeBytes(m, []byte(s))
-	return &val{t: &types.String{Len: int64(n)}, kind: inMem, mem: m}
+	return memVal(&types.String{Len: int64(n)}, m)
 }
 
-// storeBytes writes b at the start of m, 8 bytes at a time.
+// storeBytes fills m with b and zeroes the rest, 8 bytes at a time (two
+// 32-bit immediate stores per word, none of them through a register).
 func (g *gen) storeBytes(m mem, b []byte) {
 	base, off := g.addrOf(m)
-	if base == asm.R0 {
-		g.emit(asm.Mov.Reg(asm.R1, asm.R0))
-		base = asm.R1
-	}
-	for i := 0; i < len(b); i += 8 {
+	size := (m.size + 7) &^ 7 // allocations are 8-byte slots
+	for i := 0; i < size; i += 8 {
 		var chunk [8]byte
-		copy(chunk[:], b[i:])
-		v := int64(0)
-		for j := 7; j >= 0; j-- {
-			v = v<<8 | int64(chunk[j])
+		if i < len(b) {
+			copy(chunk[:], b[i:])
 		}
-		if v == 0 {
+		lo := int32(uint32(chunk[0]) | uint32(chunk[1])<<8 | uint32(chunk[2])<<16 | uint32(chunk[3])<<24)
+		hi := int32(uint32(chunk[4]) | uint32(chunk[5])<<8 | uint32(chunk[6])<<16 | uint32(chunk[7])<<24)
+		if hi == 0 && lo >= 0 {
+			g.st(base, off+int16(i), lo, asm.DWord)
 			continue
 		}
-		g.emit(asm.LoadImm(asm.R2, v, asm.DWord), asm.StoreMem(base, off+int16(i), asm.R2, asm.DWord))
+		g.st(base, off+int16(i), lo, asm.Word)
+		g.st(base, off+int16(i+4), hi, asm.Word)
 	}
 }
 
 // ----------------------------------------------------------------------------
 // Variables
 
-// varMem is the storage of a variable, reserved before the body is
-// generated (see allocVars) so that statement frames never release it.
-func (g *gen) varMem(v *sema.Var) mem {
-	if m, ok := g.vars[v]; ok {
-		return m
-	}
-	m := g.alloc(slotSize(storage(v.Type)))
-	g.vars[v] = m
-	return m
-}
-
-// allocVars reserves and zeroes storage for every variable the probe
-// uses, in its body and in the macro bodies expanded into it. Zeroing
-// keeps the verifier happy on paths that read a variable before any
-// assignment.
+// allocVars decides where every variable the probe uses lives, in its
+// body and in the macro bodies expanded into it, and initialises it:
+// scalars in registers, unless a loop body (a callback, which cannot see
+// the program's registers) uses them; everything else in the program's
+// frame. Zeroing keeps the verifier happy on paths that read a variable
+// before any assignment.
 func (g *gen) allocVars(n ast.Node) {
-	var walk func(ast.Node)
+	var order []*sema.Var
+	inLoop := map[*sema.Var]bool{}
 	seen := map[ast.Node]bool{}
-	walk = func(n ast.Node) {
+	var loops []*ast.ForStmt
+	retInLoop := false
+	var walk func(n ast.Node, depth int)
+	walk = func(n ast.Node, depth int) {
 		ast.Inspect(n, func(n ast.Node) bool {
 			switch x := n.(type) {
+			case *ast.ReturnStmt:
+				retInLoop = retInLoop || depth > 0
+			case *ast.ForStmt:
+				loops = append(loops, x)
+				if x.Var != nil {
+					walk(x.Var, depth)
+				}
+				if x.Iter != nil {
+					walk(x.Iter, depth)
+				}
+				if x.Body != nil {
+					walk(x.Body, depth+1)
+				}
+				return false
 			case *ast.VarExpr:
 				if v := g.info.Vars[x]; v != nil {
-					if _, ok := g.vars[v]; !ok {
-						m := g.alloc(slotSize(storage(v.Type)))
-						g.vars[v] = m
-						g.zero(m)
+					if _, ok := inLoop[v]; !ok {
+						order = append(order, v)
+						inLoop[v] = false
+					}
+					if depth > 0 {
+						inLoop[v] = true
 					}
 				}
 			case *ast.CallExpr, *ast.Ident:
 				if e := g.info.Expansions[x.(ast.Expr)]; e != nil && !seen[e.Body] {
 					seen[e.Body] = true
-					walk(e.Body)
+					walk(e.Body, depth)
 				}
 			}
 			return true
 		})
 	}
-	walk(n)
+	walk(n, 0)
+	for _, v := range order {
+		if isScalar(v.Type) && !inLoop[v] {
+			r := g.newReg()
+			g.movImm(r, 0)
+			g.vars[v] = varLoc{inReg: true, reg: r}
+			continue
+		}
+		m := g.alloc(slotSize(storage(v.Type)))
+		g.zero(m)
+		g.vars[v] = varLoc{mem: m}
+	}
+	// Loop callbacks see the program's frame only: what they share with
+	// the code around the loop lives there for the whole program.
+	for _, l := range loops {
+		if _, ok := l.Iter.(*ast.RangeExpr); ok {
+			g.loopBase[l], _ = g.allocStack(8)
+		}
+	}
+	if retInLoop {
+		g.retMem, _ = g.allocStack(8)
+		g.st(r10, int16(g.retMem.off), 0, asm.DWord)
+	}
+}
+
+// varLoc returns where v lives, allocating memory for a variable met
+// outside allocVars' walk (a compiler bug, but harmless).
+func (g *gen) varLoc(v *sema.Var) varLoc {
+	if l, ok := g.vars[v]; ok {
+		return l
+	}
+	m := g.alloc(slotSize(storage(v.Type)))
+	g.zero(m)
+	l := varLoc{mem: m}
+	g.vars[v] = l
+	return l
 }
 
 func (g *gen) varRead(x *ast.VarExpr) *val {
@@ -196,38 +269,86 @@ func (g *gen) varRead(x *ast.VarExpr) *val {
 		g.failf(x, "internal error: unresolved variable $%s", x.Name)
 		return imm(types.Int64, 0)
 	}
-	m := g.varMem(v)
-	t := v.Type
-	if isScalar(t) {
-		r := g.reg()
-		base, off := g.addrOf(m)
-		g.emit(asm.LoadMem(r, base, off, asm.DWord))
-		return g.regVal(t, r)
+	l := g.varLoc(v)
+	if l.inReg {
+		return &val{t: v.Type, kind: inReg, reg: l.reg, shared: true}
 	}
-	return &val{t: t, kind: inMem, mem: m}
+	if isScalar(v.Type) {
+		r := g.newReg()
+		base, off := g.addrOf(l.mem)
+		g.ldx(r, base, off, asm.DWord)
+		return regVal(v.Type, r)
+	}
+	return memVal(v.Type, l.mem)
 }
 
-// store writes v into m (sized for v's storage type).
-func (g *gen) store(m mem, v *val) {
-	if isScalar(v.t) || v.kind != inMem {
-		r := g.scalar(v)
-		base, off := g.addrOf(m)
-		g.emit(asm.StoreMem(base, off, r, asm.DWord))
+// varWrite assigns val to variable v.
+func (g *gen) varWrite(v *sema.Var, x *val) {
+	l := g.varLoc(v)
+	if l.inReg {
+		g.into(l.reg, x)
 		return
 	}
-	g.copyMem(m, v.mem, min(m.size, v.mem.size))
+	g.storeAs(l.mem, x, storage(v.Type))
 }
 
-// copyMem copies n bytes from src to dst through R0/R1/R2.
-func (g *gen) copyMem(dst, src mem, n int) {
-	g.ptrTo(asm.R1, dst)
-	g.ptrTo(asm.R2, src)
-	i := 0
-	for ; i+8 <= n; i += 8 {
-		g.emit(asm.LoadMem(asm.R3, asm.R2, int16(i), asm.DWord), asm.StoreMem(asm.R1, int16(i), asm.R3, asm.DWord))
+// store writes scalar or memory value v into m.
+func (g *gen) store(m mem, v *val) {
+	if v.kind != inMem || isScalar(v.t) {
+		base, off := g.addrOf(m)
+		if v.kind == inImm && fitsImm(v.imm) {
+			g.st(base, off, int32(v.imm), sizeOf(min(m.size, 8)))
+			return
+		}
+		r := g.scalar(v)
+		base, off = g.addrOf(m)
+		g.stx(base, off, r, sizeOf(min(m.size, 8)))
+		return
 	}
-	for ; i < n; i++ {
-		g.emit(asm.LoadMem(asm.R3, asm.R2, int16(i), asm.Byte), asm.StoreMem(asm.R1, int16(i), asm.R3, asm.Byte))
+	n := min(m.size, v.mem.size)
+	g.copyMem(m, v.mem, n)
+	g.zeroTail(m, n)
+}
+
+// storeAs stores v into a slot of type t, copying at most t's size (so a
+// shorter string never drags garbage into a key) and zeroing the rest.
+func (g *gen) storeAs(m mem, v *val, t types.Type) {
+	if st, ok := t.(*types.String); ok && v.kind == inMem {
+		n := min(int(st.Len), v.mem.size, m.size)
+		if vs, ok := v.t.(*types.String); ok {
+			n = min(n, int(vs.Len))
+		}
+		g.copyMem(m, v.mem, n)
+		g.zeroTail(m, n)
+		return
+	}
+	g.store(m, v)
+}
+
+// copyMem copies n bytes from src to dst: word by word through a
+// register, or with one probe read when that is long.
+func (g *gen) copyMem(dst, src mem, n int) {
+	if n <= 0 || dst == src {
+		return
+	}
+	if n > 256 {
+		g.ptrTo(r1, dst)
+		g.movImm(r2, int64(n))
+		g.ptrTo(r3, src)
+		g.call(asm.FnProbeReadKernel)
+		return
+	}
+	db, doff := g.addrOf(dst)
+	sb, soff := g.addrOf(src)
+	t := g.newReg()
+	for i := 0; i < n; {
+		sz := 8
+		for sz > n-i {
+			sz /= 2
+		}
+		g.ldx(t, sb, soff+int16(i), sizeOf(sz))
+		g.stx(db, doff+int16(i), t, sizeOf(sz))
+		i += sz
 	}
 }
 
@@ -241,36 +362,66 @@ func (g *gen) binary(x *ast.BinaryExpr) *val {
 		return g.boolValue(x)
 	}
 	a := g.expr(x.X)
-	ra := g.scalar(a)
 	b := g.expr(x.Y)
-	signed := isSignedType(t)
-	if isPtrType(g.typeOf(x.X)) && types.IsInt(g.typeOf(x.Y)) {
-		if p, ok := g.typeOf(x.X).(*types.Pointer); ok {
-			// Pointer arithmetic counts elements.
-			if sz := p.Elem.Size(); sz > 1 {
-				rb := g.scalar(b)
-				g.emit(asm.Mul.Imm(rb, int32(sz)))
+	lt := g.typeOf(x.X)
+	if p, ok := lt.(*types.Pointer); ok && types.IsInt(g.typeOf(x.Y)) {
+		// Pointer arithmetic counts elements.
+		if sz := p.Elem.Size(); sz > 1 {
+			if b.kind == inImm {
+				b = imm(b.t, b.imm*sz)
+			} else {
+				rb := g.owned(b)
+				g.aluImm(asm.Mul, rb, int32(sz))
 			}
 		}
+	}
+	signed := isSignedType(t)
+	switch x.Op {
+	case token.QUO, token.REM:
+		if signed {
+			return g.signedDiv(x.Op, a, b, t)
+		}
+	case token.SHR:
+		signed = isSignedType(lt)
 	}
 	op, ok := aluOp(x.Op, signed)
 	if !ok {
 		g.failf(x, "bt run does not support the %s operator yet", x.Op)
 		return a
 	}
-	ra = g.scalar(a)
-	if b.kind == inImm && b.imm >= -1<<31 && b.imm < 1<<31 {
-		g.emit(op.Imm(ra, int32(b.imm)))
+	ra := g.owned(a)
+	if b.kind == inImm && fitsImm(b.imm) {
+		g.aluImm(op, ra, int32(b.imm))
 	} else {
-		rb := g.scalar(b)
-		g.emit(op.Reg(ra, rb))
-		g.drop(b)
+		g.alu(op, ra, g.scalar(b))
 	}
 	a.t = t
 	return a
 }
 
-func isPtrType(t types.Type) bool { _, ok := t.(*types.Pointer); return ok }
+// signedDiv divides with C's truncation toward zero through unsigned
+// division of the magnitudes (BPF's signed division needs cpu v4).
+func (g *gen) signedDiv(op token.Token, a, b *val, t types.Type) *val {
+	ra := g.owned(a)
+	rb := g.owned(b)
+	sa, sb := g.newReg(), g.newReg()
+	// s = x >> 63 (all ones when negative); |x| = (x ^ s) - s
+	for _, p := range [][2]reg{{sa, ra}, {sb, rb}} {
+		g.mov(p[0], p[1])
+		g.aluImm(asm.ArSh, p[0], 63)
+		g.alu(asm.Xor, p[1], p[0])
+		g.alu(asm.Sub, p[1], p[0])
+	}
+	if op == token.QUO {
+		g.alu(asm.Div, ra, rb)
+		g.alu(asm.Xor, sa, sb) // the quotient's sign
+	} else {
+		g.alu(asm.Mod, ra, rb) // the remainder has the dividend's sign
+	}
+	g.alu(asm.Xor, ra, sa)
+	g.alu(asm.Sub, ra, sa)
+	return regVal(t, ra)
+}
 
 func aluOp(op token.Token, signed bool) (asm.ALUOp, bool) {
 	switch op {
@@ -303,24 +454,21 @@ func aluOp(op token.Token, signed bool) (asm.ALUOp, bool) {
 
 // boolValue materialises a condition as 0 or 1.
 func (g *gen) boolValue(x ast.Expr) *val {
-	r := g.reg()
-	v := g.regVal(types.Bool, r)
-	f := g.newLabel("false")
-	done := g.newLabel("bool_done")
-	g.condJump(x, f)
-	g.emit(asm.Mov.Imm(r, 1), asm.Ja.Label(done))
-	g.mark(f)
-	g.emit(asm.Mov.Imm(r, 0))
+	r := g.newReg()
+	done := g.newLabel("bool")
+	g.movImm(r, 0)
+	g.condJump(x, done)
+	g.movImm(r, 1)
 	g.mark(done)
-	return v
+	return regVal(types.Bool, r)
 }
 
 // condJump jumps to target when x is false, short-circuiting && and ||.
 func (g *gen) condJump(x ast.Expr, target string) {
 	x = ast.Unparen(x)
-	if k, ok := g.info.Consts[x]; ok && !k.IsStr {
-		if k.Int == 0 {
-			g.emit(asm.Ja.Label(target))
+	if k, ok := g.constInt(x); ok {
+		if k == 0 {
+			g.ja(target)
 		}
 		return
 	}
@@ -335,7 +483,7 @@ func (g *gen) condJump(x ast.Expr, target string) {
 			ok := g.newLabel("or_true")
 			next := g.newLabel("or_next")
 			g.condJump(x.X, next)
-			g.emit(asm.Ja.Label(ok))
+			g.ja(ok)
 			g.mark(next)
 			g.condJump(x.Y, target)
 			g.mark(ok)
@@ -348,15 +496,32 @@ func (g *gen) condJump(x ast.Expr, target string) {
 		if x.Op == token.NOT {
 			ok := g.newLabel("not")
 			g.condJump(x.X, ok)
-			g.emit(asm.Ja.Label(target))
+			g.ja(target)
 			g.mark(ok)
 			return
 		}
 	}
 	v := g.expr(x)
-	r := g.scalar(v)
-	g.emit(asm.JEq.Imm(r, 0, target))
-	g.drop(v)
+	if v.kind == inImm {
+		if v.imm == 0 {
+			g.ja(target)
+		}
+		return
+	}
+	g.jmpImm(asm.JEq, g.scalar(v), 0, target)
+}
+
+// compareSigned says whether a comparison is signed: both sides signed,
+// where a non-negative constant takes the other side's sign.
+func (g *gen) compareSigned(x *ast.BinaryExpr) bool {
+	ls, rs := isSignedType(g.typeOf(x.X)), isSignedType(g.typeOf(x.Y))
+	if k, ok := g.constInt(x.X); ok && k >= 0 {
+		ls = rs
+	}
+	if k, ok := g.constInt(x.Y); ok && k >= 0 {
+		rs = ls
+	}
+	return ls && rs
 }
 
 // compareJump jumps to target when the comparison is false.
@@ -366,19 +531,25 @@ func (g *gen) compareJump(x *ast.BinaryExpr, target string) {
 		g.stringCompareJump(x, target)
 		return
 	}
-	a := g.expr(x.X)
-	ra := g.scalar(a)
-	b := g.expr(x.Y)
-	signed := isSignedType(lt) || isSignedType(rt)
-	op := inverse(x.Op, signed)
-	if b.kind == inImm && b.imm >= -1<<31 && b.imm < 1<<31 {
-		g.emit(op.Imm(ra, int32(b.imm), target))
-	} else {
-		rb := g.scalar(b)
-		g.emit(op.Reg(ra, rb, target))
+	if _, ok := lt.(*types.Array); ok {
+		g.arrayCompareJump(x, target)
+		return
 	}
-	g.drop(a)
-	g.drop(b)
+	signed := g.compareSigned(x)
+	a := g.expr(x.X)
+	b := g.expr(x.Y)
+	op := inverse(x.Op, signed)
+	if a.kind == inImm && b.kind != inImm {
+		// Put the constant on the right.
+		a, b = b, a
+		op = swapped(op)
+	}
+	ra := g.scalar(a)
+	if b.kind == inImm && fitsImm(b.imm) {
+		g.jmpImm(op, ra, int32(b.imm), target)
+		return
+	}
+	g.jmp(op, ra, g.scalar(b), target)
 }
 
 // inverse is the jump taken when the comparison op is false.
@@ -410,9 +581,67 @@ func inverse(op token.Token, signed bool) asm.JumpOp {
 	return asm.JLT
 }
 
-// stringCompareJump compares two strings byte by byte up to the shorter
-// length or the first NUL.
+// swapped is the jump that compares the operands the other way round.
+func swapped(op asm.JumpOp) asm.JumpOp {
+	switch op {
+	case asm.JGT:
+		return asm.JLT
+	case asm.JLT:
+		return asm.JGT
+	case asm.JGE:
+		return asm.JLE
+	case asm.JLE:
+		return asm.JGE
+	case asm.JSGT:
+		return asm.JSLT
+	case asm.JSLT:
+		return asm.JSGT
+	case asm.JSGE:
+		return asm.JSLE
+	case asm.JSLE:
+		return asm.JSGE
+	}
+	return op
+}
+
+// stringCompareJump compares two strings up to the shorter length or the
+// first NUL: against the bytes of a literal with immediates, 4 at a time
+// (the literal's NUL is among the bytes compared, so what follows the NUL
+// in the other string does not matter), else byte by byte.
 func (g *gen) stringCompareJump(x *ast.BinaryExpr, target string) {
+	lit, other := x.Y, x.X
+	k, ok := g.info.Consts[lit]
+	if !ok || !k.IsStr {
+		lit, other = x.X, x.Y
+		k, ok = g.info.Consts[lit]
+	}
+	if ok && k.IsStr {
+		s := g.expr(other)
+		n := s.mem.size
+		if st, ok := s.t.(*types.String); ok {
+			n = min(n, int(st.Len))
+		}
+		want := append([]byte(k.Str), 0)
+		n = min(n, len(want))
+		equal, differ := g.newLabel("streq"), g.newLabel("strne")
+		base, off := g.addrOf(s.mem)
+		c := g.newReg()
+		for i := 0; i < n; {
+			sz := 4
+			for sz > n-i {
+				sz /= 2
+			}
+			var w uint32
+			for j := sz - 1; j >= 0; j-- {
+				w = w<<8 | uint32(want[i+j])
+			}
+			g.ldx(c, base, off+int16(i), sizeOf(sz))
+			g.jmpImm(asm.JNE, c, int32(w), differ)
+			i += sz
+		}
+		g.compareResult(x.Op == token.EQL, equal, differ, target)
+		return
+	}
 	a, b := g.expr(x.X), g.expr(x.Y)
 	n := min(a.mem.size, b.mem.size)
 	if la, ok := a.t.(*types.String); ok {
@@ -422,30 +651,59 @@ func (g *gen) stringCompareJump(x *ast.BinaryExpr, target string) {
 		n = min(n, int(lb.Len))
 	}
 	equal, differ := g.newLabel("streq"), g.newLabel("strne")
-	g.ptrTo(asm.R1, a.mem)
-	g.ptrTo(asm.R2, b.mem)
+	ab, aoff := g.addrOf(a.mem)
+	bb, boff := g.addrOf(b.mem)
+	ca, cb := g.newReg(), g.newReg()
 	for i := 0; i < n; i++ {
-		g.emit(
-			asm.LoadMem(asm.R3, asm.R1, int16(i), asm.Byte),
-			asm.LoadMem(asm.R4, asm.R2, int16(i), asm.Byte),
-			asm.JNE.Reg(asm.R3, asm.R4, differ),
-			asm.JEq.Imm(asm.R3, 0, equal),
-		)
+		g.ldx(ca, ab, aoff+int16(i), asm.Byte)
+		g.ldx(cb, bb, boff+int16(i), asm.Byte)
+		g.jmp(asm.JNE, ca, cb, differ)
+		g.jmpImm(asm.JEq, ca, 0, equal)
 	}
-	g.emit(asm.Ja.Label(equal))
-	done := g.newLabel("strcmp_done")
-	if x.Op == token.EQL {
+	g.compareResult(x.Op == token.EQL, equal, differ, target)
+}
+
+// compareResult ends an equality test whose code jumps to equal or
+// differ (or falls through when equal): jump to target when the
+// comparison is false.
+func (g *gen) compareResult(eq bool, equal, differ, target string) {
+	done := g.newLabel("cmp_done")
+	if eq {
+		g.ja(equal)
 		g.mark(differ)
-		g.emit(asm.Ja.Label(target))
+		g.ja(target)
 		g.mark(equal)
-		g.emit(asm.Ja.Label(done))
 	} else {
 		g.mark(equal)
-		g.emit(asm.Ja.Label(target))
+		g.ja(target)
 		g.mark(differ)
-		g.emit(asm.Ja.Label(done))
 	}
 	g.mark(done)
+}
+
+// arrayCompareJump compares two integer arrays of the same size.
+func (g *gen) arrayCompareJump(x *ast.BinaryExpr, target string) {
+	a, b := g.expr(x.X), g.expr(x.Y)
+	if a.kind != inMem || b.kind != inMem {
+		g.failf(x, "bt run cannot compare these arrays")
+		return
+	}
+	n := min(a.mem.size, b.mem.size)
+	equal, differ := g.newLabel("arreq"), g.newLabel("arrne")
+	ab, aoff := g.addrOf(a.mem)
+	bb, boff := g.addrOf(b.mem)
+	ca, cb := g.newReg(), g.newReg()
+	for i := 0; i < n; {
+		sz := 8
+		for sz > n-i {
+			sz /= 2
+		}
+		g.ldx(ca, ab, aoff+int16(i), sizeOf(sz))
+		g.ldx(cb, bb, boff+int16(i), sizeOf(sz))
+		g.jmp(asm.JNE, ca, cb, differ)
+		i += sz
+	}
+	g.compareResult(x.Op == token.EQL, equal, differ, target)
 }
 
 func (g *gen) unary(x *ast.UnaryExpr) *val {
@@ -455,64 +713,29 @@ func (g *gen) unary(x *ast.UnaryExpr) *val {
 		return g.boolValue(x)
 	case token.SUB:
 		v := g.expr(x.X)
-		r := g.scalar(v)
-		g.emit(asm.Neg.Imm(r, 0))
+		if v.kind == inImm {
+			return imm(t, -v.imm)
+		}
+		g.aluImm(asm.Neg, g.owned(v), 0)
 		v.t = t
 		return v
 	case token.TILDE:
 		v := g.expr(x.X)
-		r := g.scalar(v)
-		g.emit(asm.Xor.Imm(r, -1))
+		if v.kind == inImm {
+			return imm(t, ^v.imm)
+		}
+		g.aluImm(asm.Xor, g.owned(v), -1)
 		v.t = t
 		return v
 	case token.MUL:
 		p := g.expr(x.X)
-		return g.deref(x, p, t, 0)
+		return g.deref(p, t, 0)
+	case token.AND:
+		g.failf(x, "bt run does not support taking addresses yet")
+		return imm(types.Uint64, 0)
 	}
 	g.failf(x, "bt run does not support the %s operator yet", x.Op)
 	return imm(types.Int64, 0)
-}
-
-// deref reads a value of type t at pointer p plus off with probe_read.
-func (g *gen) deref(at ast.Node, p *val, t types.Type, off int64) *val {
-	space := types.AddrKernel
-	if pt, ok := p.t.(*types.Pointer); ok {
-		space = pt.AddrSpace
-	}
-	size := int(t.Size())
-	if size <= 0 {
-		size = 8
-	}
-	if s, ok := t.(*types.String); ok {
-		return g.readString(p, off, int(s.Len), space)
-	}
-	m := g.alloc(max(size, 8))
-	g.zero(m)
-	g.ptrTo(asm.R1, m)
-	g.emit(asm.Mov.Imm(asm.R2, int32(size)))
-	g.into(asm.R3, p)
-	if off != 0 {
-		g.emit(asm.Add.Imm(asm.R3, int32(off)))
-	}
-	g.drop(p)
-	g.call(readFn(space, false))
-	if isScalar(t) {
-		r := g.reg()
-		base, o := g.addrOf(m)
-		g.emit(asm.LoadMem(r, base, o, sizeOf(size)))
-		v := g.regVal(t, r)
-		g.extend(r, t, size)
-		return v
-	}
-	return &val{t: t, kind: inMem, mem: m}
-}
-
-// extend sign-extends a narrow signed value loaded into r.
-func (g *gen) extend(r asm.Register, t types.Type, size int) {
-	if isSignedType(t) && size < 8 {
-		sh := int32(64 - 8*size)
-		g.emit(asm.LSh.Imm(r, sh), asm.ArSh.Imm(r, sh))
-	}
 }
 
 func readFn(space types.AddrSpace, str bool) asm.BuiltinFunc {
@@ -527,6 +750,44 @@ func readFn(space types.AddrSpace, str bool) asm.BuiltinFunc {
 	return asm.FnProbeReadKernel
 }
 
+func spaceOf(t types.Type) types.AddrSpace {
+	if p, ok := t.(*types.Pointer); ok && p.AddrSpace != types.AddrNone {
+		return p.AddrSpace
+	}
+	return types.AddrKernel
+}
+
+// deref reads a value of type t at pointer p plus off with a probe read.
+func (g *gen) deref(p *val, t types.Type, off int64) *val {
+	space := spaceOf(p.t)
+	if s, ok := t.(*types.String); ok {
+		return g.readString(p, off, int(s.Len), space)
+	}
+	size := int(t.Size())
+	if size <= 0 {
+		size = 8
+	}
+	m := g.alloc(max(size, 8))
+	if size < 8 && isScalar(t) {
+		// A failed read zeroes only the size read.
+		g.zero(m)
+	}
+	g.ptrTo(r1, m)
+	g.movImm(r2, int64(size))
+	g.into(r3, p)
+	if off != 0 {
+		g.aluConst(asm.Add, r3, off)
+	}
+	g.call(readFn(space, false))
+	if isScalar(t) {
+		r := g.newReg()
+		g.loadScalar(r, t, mem{area: m.area, frame: m.frame, off: m.off, size: size})
+		return regVal(t, r)
+	}
+	m.size = size
+	return memVal(t, m)
+}
+
 // readString reads a NUL-terminated string of at most n bytes.
 func (g *gen) readString(p *val, off int64, n int, space types.AddrSpace) *val {
 	if n <= 0 || int64(n) > g.c.opts.MaxStrlen {
@@ -534,57 +795,49 @@ func (g *gen) readString(p *val, off int64, n int, space types.AddrSpace) *val {
 	}
 	m := g.alloc(n)
 	g.zero(m)
-	g.ptrTo(asm.R1, m)
-	g.emit(asm.Mov.Imm(asm.R2, int32(n)))
-	g.into(asm.R3, p)
+	g.ptrTo(r1, m)
+	g.movImm(r2, int64(n))
+	g.into(r3, p)
 	if off != 0 {
-		g.emit(asm.Add.Imm(asm.R3, int32(off)))
+		g.aluConst(asm.Add, r3, off)
 	}
-	g.drop(p)
 	g.call(readFn(space, true))
-	return &val{t: &types.String{Len: int64(n)}, kind: inMem, mem: m}
+	return memVal(&types.String{Len: int64(n)}, m)
 }
 
 func (g *gen) ternary(x *ast.TernaryExpr) *val {
 	t := g.typeOf(x)
 	els, done := g.newLabel("else"), g.newLabel("tern_done")
-	if isScalar(t) {
-		r := g.reg()
-		res := g.regVal(t, r)
+	if isScalar(t) || t == types.Bool {
+		r := g.newReg()
 		if x.Then == nil { // c ?: e
-			c := g.expr(x.Cond)
-			g.into(r, c)
-			g.drop(c)
-			g.emit(asm.JNE.Imm(r, 0, done))
-			e := g.expr(x.Else)
-			g.into(r, e)
-			g.drop(e)
+			g.into(r, g.expr(x.Cond))
+			g.jmpImm(asm.JNE, r, 0, done)
+			g.into(r, g.expr(x.Else))
 			g.mark(done)
-			return res
+			return regVal(t, r)
 		}
 		g.condJump(x.Cond, els)
-		a := g.expr(x.Then)
-		g.into(r, a)
-		g.drop(a)
-		g.emit(asm.Ja.Label(done))
+		g.into(r, g.expr(x.Then))
+		g.ja(done)
 		g.mark(els)
-		b := g.expr(x.Else)
-		g.into(r, b)
-		g.drop(b)
+		g.into(r, g.expr(x.Else))
 		g.mark(done)
-		return res
+		return regVal(t, r)
 	}
 	m := g.alloc(slotSize(t))
-	g.zero(m)
+	st := storage(t)
+	if x.Then == nil {
+		g.failf(x, "bt run does not support ?: on this type yet")
+		return memVal(t, m)
+	}
 	g.condJump(x.Cond, els)
-	a := g.expr(x.Then)
-	g.store(m, a)
-	g.emit(asm.Ja.Label(done))
+	g.storeAs(m, g.expr(x.Then), st)
+	g.ja(done)
 	g.mark(els)
-	b := g.expr(x.Else)
-	g.store(m, b)
+	g.storeAs(m, g.expr(x.Else), st)
 	g.mark(done)
-	return &val{t: t, kind: inMem, mem: m}
+	return memVal(t, m)
 }
 
 func (g *gen) cast(x *ast.CastExpr) *val {
@@ -595,44 +848,71 @@ func (g *gen) cast(x *ast.CastExpr) *val {
 			v.t = t
 			return v
 		}
+		// An integer reinterpreted as an array of bytes.
 		m := g.alloc(slotSize(t))
-		g.store(m, v)
-		return &val{t: t, kind: inMem, mem: m}
+		g.store(m.at(0, 8), v)
+		m.size = int(t.Size())
+		return memVal(t, m)
 	}
-	if it, ok := t.(*types.Int); ok && it.Bits < 64 {
-		r := g.scalar(v)
-		sh := int32(64 - it.Bits)
-		g.emit(asm.LSh.Imm(r, sh))
-		if it.Signed {
-			g.emit(asm.ArSh.Imm(r, sh))
-		} else {
-			g.emit(asm.RSh.Imm(r, sh))
-		}
+	if v.kind == inMem && !isScalar(v.t) {
+		// An integer array reinterpreted as an integer.
+		r := g.newReg()
+		base, off := g.addrOf(v.mem)
+		g.ldx(r, base, off, sizeOf(int(t.Size())))
+		v = regVal(t, r)
 	}
-	v.t = t
+	g.convert(v, t)
 	return v
 }
 
-func (g *gen) tuple(elems []ast.Expr, t types.Type) *val {
-	st := storage(t)
-	tt, _ := st.(*types.Tuple)
-	if rec, ok := t.(*types.Record); ok {
-		tt = &types.Tuple{Elems: rec.Elems}
-		st = storage(tt)
-		tt = st.(*types.Tuple)
+// convert changes v's type to t, truncating or extending integers.
+// Registers always hold the 64-bit extension of their type's value.
+func (g *gen) convert(v *val, t types.Type) {
+	defer func() { v.t = t }()
+	it, ok := t.(*types.Int)
+	if !ok || it.Bits >= 64 {
+		return
 	}
+	if from, ok := v.t.(*types.Int); ok {
+		if from.Signed == it.Signed && from.Bits <= it.Bits || !from.Signed && from.Bits < it.Bits {
+			return // already in range
+		}
+	}
+	if v.kind == inImm {
+		sh := 64 - it.Bits
+		if it.Signed {
+			v.imm = v.imm << sh >> sh
+		} else {
+			v.imm = int64(uint64(v.imm) << sh >> sh)
+		}
+		return
+	}
+	r := g.owned(v)
+	switch {
+	case it.Signed:
+		sh := int32(64 - it.Bits)
+		g.aluImm(asm.LSh, r, sh)
+		g.aluImm(asm.ArSh, r, sh)
+	case it.Bits == 32:
+		g.add(asm.Mov.Reg32(0, 0), r, r)
+	default:
+		g.aluImm(asm.And, r, int32(1<<it.Bits-1))
+	}
+}
+
+func (g *gen) tuple(elems []ast.Expr, t types.Type) *val {
+	tt := tupleOf(storage(t))
 	if tt == nil {
+		g.failf(nil, "internal error: tuple of type %s", t)
 		return imm(types.Int64, 0)
 	}
 	m := g.alloc(slotSize(tt))
-	g.zero(m)
 	for i, e := range elems {
 		v := g.expr(e)
 		off := int(tt.Offset(i))
-		g.store(mem{scratch: m.scratch, off: m.off + off, size: slotSize(tt.Elems[i])}, v)
-		g.drop(v)
+		g.storeAs(m.at(off, slotSize(tt.Elems[i])), v, tt.Elems[i])
 	}
-	return &val{t: t, kind: inMem, mem: m}
+	return memVal(t, m)
 }
 
 func (g *gen) incDec(x *ast.IncDecExpr) *val {
@@ -643,22 +923,21 @@ func (g *gen) incDec(x *ast.IncDecExpr) *val {
 	switch target := ast.Unparen(x.X).(type) {
 	case *ast.VarExpr:
 		v := g.info.Vars[target]
-		m := g.varMem(v)
-		r := g.reg()
-		base, off := g.addrOf(m)
-		g.emit(asm.LoadMem(r, base, off, asm.DWord))
-		res := g.regVal(v.Type, r)
-		g.emit(asm.Add.Imm(r, int32(delta)))
-		base, off = g.addrOf(m)
-		g.emit(asm.StoreMem(base, off, r, asm.DWord))
-		if x.Post {
-			g.emit(asm.Add.Imm(r, int32(-delta)))
+		cur := g.varRead(target)
+		res := g.newReg()
+		g.into(res, cur)
+		nv := g.newReg()
+		g.mov(nv, res)
+		g.aluImm(asm.Add, nv, int32(delta))
+		g.varWrite(v, regVal(v.Type, nv))
+		if !x.Post {
+			return regVal(v.Type, nv)
 		}
-		return res
+		return regVal(v.Type, res)
 	case *ast.MapExpr:
-		return g.mapAdd(target, nil, imm(types.Int64, delta), x.Post)
+		return g.mapAdd(target, nil, delta, x.Post)
 	case *ast.MapAccess:
-		return g.mapAdd(target.Map, target.Keys, imm(types.Int64, delta), x.Post)
+		return g.mapAdd(target.Map, target.Keys, delta, x.Post)
 	}
 	g.failf(x, "bt run cannot increment this")
 	return imm(types.Int64, 0)
@@ -667,31 +946,35 @@ func (g *gen) incDec(x *ast.IncDecExpr) *val {
 // ifValue and blockValue generate if and block expressions used as values.
 func (g *gen) ifValue(x *ast.IfExpr) *val {
 	t := g.typeOf(x)
-	if t == types.Void || t == nil || types.IsInvalid(t) {
+	if t == types.Void || types.IsInvalid(t) || t == types.None {
 		g.ifStmt(x)
-		return imm(types.Int64, 0)
+		return imm(types.None, 0)
 	}
-	r := g.reg()
-	res := g.regVal(t, r)
+	if !isScalar(t) {
+		m := g.alloc(slotSize(t))
+		st := storage(t)
+		g.ifArms(x, func(v *val) { g.storeAs(m, v, st) })
+		return memVal(t, m)
+	}
+	r := g.newReg()
+	g.ifArms(x, func(v *val) { g.into(r, v) })
+	return regVal(t, r)
+}
+
+// ifArms generates an if expression, handing each arm's value to put.
+func (g *gen) ifArms(x *ast.IfExpr, put func(*val)) {
 	els, done := g.newLabel("else"), g.newLabel("if_done")
 	g.condJump(x.Cond, els)
-	a := g.blockValue(x.Then)
-	g.into(r, a)
-	g.drop(a)
-	g.emit(asm.Ja.Label(done))
+	put(g.blockValue(x.Then))
+	g.ja(done)
 	g.mark(els)
 	switch e := x.Else.(type) {
 	case *ast.Block:
-		b := g.blockValue(e)
-		g.into(r, b)
-		g.drop(b)
+		put(g.blockValue(e))
 	case *ast.IfExpr:
-		b := g.ifValue(e)
-		g.into(r, b)
-		g.drop(b)
+		g.ifArms(e, put)
 	}
 	g.mark(done)
-	return res
 }
 
 func (g *gen) blockValue(b *ast.Block) *val {
@@ -699,7 +982,7 @@ func (g *gen) blockValue(b *ast.Block) *val {
 		g.stmt(s)
 	}
 	if b.Value == nil {
-		return imm(types.Int64, 0)
+		return imm(types.None, 0)
 	}
 	return g.expr(b.Value)
 }

@@ -2,6 +2,7 @@ package compile
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/cilium/ebpf/asm"
 
@@ -12,16 +13,40 @@ import (
 	"github.com/bt-tools/bt/lang/types"
 )
 
-// Register conventions. R1-R5 carry helper arguments and are clobbered
-// by calls, R0 is the return value; R6-R8 hold scalar temporaries across
-// calls; R9 keeps the context pointer for the whole program.
+// The generator works on an IR of cilium/ebpf instructions whose register
+// operands may be virtual: a reg below vbase is a machine register (R0-R5
+// carry helper arguments and results, R10 is the frame pointer), one
+// from vbase up is a virtual register that the allocator (regalloc.go)
+// maps to a machine register or a stack slot once the function is
+// complete. Expressions therefore never juggle registers: every
+// temporary, every scalar scratch variable and the context pointer get a
+// virtual register of their own.
+type reg int32
+
 const (
-	regCtx = asm.R9
+	noReg reg = -1
+	vbase reg = 16
 )
 
-var pool = [...]asm.Register{asm.R6, asm.R7, asm.R8}
+// Machine registers as regs.
+const (
+	r0 reg = iota
+	r1
+	r2
+	r3
+	r4
+	r5
+	r6
+	r7
+	r8
+	r9
+	r10
+)
 
-// stackLimit is what the BPF stack allows.
+func (r reg) virtual() bool { return r >= vbase }
+
+// stackLimit is what the BPF stack allows (for all frames of a call
+// chain together).
 const stackLimit = 512
 
 // kind says where a value lives.
@@ -38,59 +63,129 @@ const (
 type val struct {
 	t    types.Type
 	kind kind
-	reg  asm.Register
+	reg  reg
 	imm  int64
 	mem  mem
+	// shared: reg is a variable's register, which must be copied before
+	// it is modified.
+	shared bool
 }
 
-// mem is a memory location: stack (fp-relative) or scratch buffer.
+// area is where memory is.
+type area int8
+
+const (
+	areaStack   area = iota // a function's stack frame
+	areaScratch             // the per-CPU scratch buffer
+)
+
+// mem is a memory location.
 type mem struct {
-	scratch bool
-	off     int // stack: negative offset from R10; scratch: offset in the buffer
-	size    int
+	area  area
+	frame int // areaStack: the function whose frame it is (0: the program)
+	off   int // stack: negative offset from the frame pointer; scratch: offset in the buffer
+	size  int
 }
 
-// gen generates one program.
+// at returns the part of m at offset off with size n.
+func (m mem) at(off, n int) mem { m.off += off; m.size = n; return m }
+
+// insn is an IR instruction: a cilium/ebpf instruction whose register
+// operands are dst and src (virtual or not), the labels that name it and
+// the label it jumps to.
+type insn struct {
+	ins      asm.Instruction
+	dst, src reg
+	labels   []string
+	target   string // jump target, or the callback of a function reference
+	span     plan.Span
+}
+
+// fn is one BPF function: the program, or a loop body callback.
+type fn struct {
+	index  int
+	name   string
+	insns  []insn
+	stack  int // bytes in use below the frame pointer
+	max    int // the most ever in use
+	exit   string
+	params []reg // registers holding the incoming R1-R5
+	// scratch holds the scratch buffer's address once a prologue loads
+	// it; usesScratch says whether any instruction needs it.
+	scratch     reg
+	usesScratch bool
+	// mainFP, in callbacks, holds the program's frame pointer (passed as
+	// the callback context), through which the body reaches variables.
+	mainFP reg
+	// callback: a loop body, which returns 0 to go on and 1 to stop.
+	callback bool
+}
+
+// gen generates one program (and its callbacks) for one attach point.
 type gen struct {
 	c    *compiler
 	pt   *sema.Point
 	info *sema.Info
 	name string
 
-	insns   asm.Instructions
-	pending string // a label to put on the next instruction
+	fns     []*fn
+	f       *fn // the function being generated
+	nregs   int
 	nlabels int
 	span    plan.Span
 
-	stack      int // bytes in use below R10
-	maxStack   int
-	scratch    int // bytes in use in the scratch buffer
+	scratch    int // bytes in use in the scratch buffer (shared by all functions)
 	maxScratch int
-	scratchPtr int // stack slot holding the scratch buffer's address (0: none yet)
 
-	free  [len(pool)]bool
-	live  []*val // values in pool registers, oldest first
-	vars  map[*sema.Var]mem
+	ctx   reg // the program's context pointer
+	vars  map[*sema.Var]varLoc
 	loops []loopLabels
-	exit  string
+	// loopBase holds the lower bound of each range loop, for its callback.
+	loopBase map[*ast.ForStmt]mem
+	// retMem is a flag in the program's frame that a loop callback sets
+	// when its body runs return; zero size until needed.
+	retMem mem
 
 	errs []error
 }
 
-type loopLabels struct{ brk, cont string }
+// varLoc is where a scratch variable lives: a register, or memory in the
+// program's frame (strings, tuples, and variables loop bodies use).
+type varLoc struct {
+	inReg bool
+	reg   reg
+	mem   mem
+}
+
+// loopLabels are the jump targets of break and continue; in a callback
+// body they return from the callback instead.
+type loopLabels struct {
+	brk, cont string
+	callback  bool
+}
 
 func newGen(c *compiler, name string, pt *sema.Point, info *sema.Info) *gen {
-	g := &gen{c: c, name: name, pt: pt, info: info, vars: map[*sema.Var]mem{}}
-	for i := range g.free {
-		g.free[i] = true
-	}
-	g.exit = g.newLabel("exit")
+	g := &gen{c: c, name: name, pt: pt, info: info, vars: map[*sema.Var]varLoc{}, loopBase: map[*ast.ForStmt]mem{}}
+	g.f = g.newFn(name)
 	return g
+}
+
+func (g *gen) newFn(name string) *fn {
+	f := &fn{index: len(g.fns), name: name, scratch: noReg, mainFP: noReg}
+	f.exit = g.newLabel("exit")
+	g.fns = append(g.fns, f)
+	return f
 }
 
 // failf records an error at a node: something the compiler cannot do.
 func (g *gen) failf(n ast.Node, format string, args ...any) {
-	g.errs = append(g.errs, &Error{Pos: n.Pos(), End: n.End(), Msg: fmt.Sprintf(format, args...)})
+	e := &Error{Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		e.Pos, e.End = n.Pos(), n.End()
+	} else {
+		e.Pos, e.End = g.span.Pos, g.span.End
+	}
+	g.errs = append(g.errs, e)
 }
 
 // Error is a construct the compiler does not support, with its location.
@@ -102,19 +197,11 @@ type Error struct {
 func (e *Error) Error() string { return e.Msg }
 
 // ----------------------------------------------------------------------------
-// Instructions and labels
+// Registers, labels, instructions
 
-func (g *gen) emit(ins ...asm.Instruction) {
-	for _, in := range ins {
-		if g.pending != "" {
-			in = in.WithSymbol(g.pending)
-			g.pending = ""
-		}
-		if g.span.Pos.IsValid() {
-			in = in.WithSource(g.span)
-		}
-		g.insns = append(g.insns, in)
-	}
+func (g *gen) newReg() reg {
+	g.nregs++
+	return vbase + reg(g.nregs-1)
 }
 
 func (g *gen) newLabel(hint string) string {
@@ -124,12 +211,122 @@ func (g *gen) newLabel(hint string) string {
 
 // mark puts label on the next emitted instruction.
 func (g *gen) mark(label string) {
-	if g.pending != "" {
-		// Two labels on one spot: the first goes on a jump to the next
-		// instruction ("ja +0").
-		g.insns = append(g.insns, asm.Instruction{OpCode: asm.Ja.Op(asm.ImmSource)}.WithSymbol(g.pending))
+	if n := len(g.f.insns); n > 0 && g.f.insns[n-1].ins.OpCode == asm.InvalidOpCode {
+		g.f.insns[n-1].labels = append(g.f.insns[n-1].labels, label)
+		return
 	}
-	g.pending = label
+	g.f.insns = append(g.f.insns, insn{ins: asm.Instruction{OpCode: asm.InvalidOpCode}, dst: noReg, src: noReg, labels: []string{label}})
+}
+
+// add appends ins with its register operands. Labels marked just before
+// attach to it (mark leaves a placeholder that add fills).
+func (g *gen) add(ins asm.Instruction, dst, src reg) {
+	in := insn{ins: ins, dst: dst, src: src, span: g.span}
+	if n := len(g.f.insns); n > 0 && g.f.insns[n-1].ins.OpCode == asm.InvalidOpCode {
+		in.labels = g.f.insns[n-1].labels
+		g.f.insns[n-1] = in
+		return
+	}
+	g.f.insns = append(g.f.insns, in)
+}
+
+func (g *gen) mov(d, s reg) {
+	if d != s {
+		g.add(asm.Mov.Reg(0, 0), d, s)
+	}
+}
+
+func fitsImm(v int64) bool { return v >= math.MinInt32 && v <= math.MaxInt32 }
+
+func (g *gen) movImm(d reg, v int64) {
+	if fitsImm(v) {
+		g.add(asm.Mov.Imm(0, int32(v)), d, noReg)
+		return
+	}
+	if v >= 0 && v <= math.MaxUint32 {
+		// A 32-bit move zero-extends: one slot instead of two.
+		g.add(asm.Mov.Imm32(0, int32(uint32(v))), d, noReg)
+		return
+	}
+	g.add(asm.LoadImm(0, v, asm.DWord), d, noReg)
+}
+
+func (g *gen) alu(op asm.ALUOp, d, s reg) { g.add(op.Reg(0, 0), d, s) }
+
+func (g *gen) aluImm(op asm.ALUOp, d reg, v int32) { g.add(op.Imm(0, v), d, noReg) }
+
+// aluConst applies op with a 64-bit constant, through a register when it
+// does not fit an immediate.
+func (g *gen) aluConst(op asm.ALUOp, d reg, v int64) {
+	if fitsImm(v) {
+		g.aluImm(op, d, int32(v))
+		return
+	}
+	t := g.newReg()
+	g.movImm(t, v)
+	g.alu(op, d, t)
+}
+
+func (g *gen) ldx(d, base reg, off int16, sz asm.Size) {
+	g.add(asm.LoadMem(0, 0, off, sz), d, base)
+}
+
+func (g *gen) stx(base reg, off int16, s reg, sz asm.Size) {
+	g.add(asm.StoreMem(0, off, 0, sz), base, s)
+}
+
+// st stores an immediate; a 64-bit store sign-extends it. (asm.StoreImm
+// refuses the 64-bit form, which the kernel has always accepted.)
+func (g *gen) st(base reg, off int16, v int32, sz asm.Size) {
+	g.add(asm.Instruction{OpCode: asm.StoreImmOp(sz), Offset: off, Constant: int64(v)}, base, noReg)
+}
+
+func (g *gen) jmp(op asm.JumpOp, a, b reg, label string) {
+	g.add(op.Reg(0, 0, label), a, b)
+	g.f.insns[len(g.f.insns)-1].target = label
+}
+
+func (g *gen) jmpImm(op asm.JumpOp, a reg, v int32, label string) {
+	g.add(op.Imm(0, v, label), a, noReg)
+	g.f.insns[len(g.f.insns)-1].target = label
+}
+
+// jmpConst compares a with a 64-bit constant.
+func (g *gen) jmpConst(op asm.JumpOp, a reg, v int64, label string) {
+	if fitsImm(v) {
+		g.jmpImm(op, a, int32(v), label)
+		return
+	}
+	t := g.newReg()
+	g.movImm(t, v)
+	g.jmp(op, a, t, label)
+}
+
+func (g *gen) ja(label string) {
+	g.add(asm.Ja.Label(label), noReg, noReg)
+	g.f.insns[len(g.f.insns)-1].target = label
+}
+
+func (g *gen) call(fn asm.BuiltinFunc) { g.add(fn.Call(), noReg, noReg) }
+
+func (g *gen) ldMap(d reg, name string) {
+	g.add(asm.LoadMapPtr(0, 0).WithReference(name), d, noReg)
+}
+
+func (g *gen) ldMapValue(d reg, name string, off uint32) {
+	g.add(asm.LoadMapValue(0, 0, off).WithReference(name), d, noReg)
+}
+
+// ldFunc loads the address of a callback function.
+func (g *gen) ldFunc(d reg, name string) {
+	g.add(asm.Instruction{OpCode: asm.LoadImmOp(asm.DWord), Src: asm.PseudoFunc}, d, noReg)
+	g.f.insns[len(g.f.insns)-1].target = name
+}
+
+// ret returns v (a constant) from the current function.
+func (g *gen) ret(v int32) {
+	g.movImm(r0, int64(v))
+	g.add(asm.Return(), noReg, noReg)
 }
 
 // at sets the source span for the instructions emitted next and returns
@@ -150,17 +347,24 @@ func (g *gen) at(n ast.Node) plan.Span {
 // ----------------------------------------------------------------------------
 // Memory
 
-// allocStack reserves size bytes (8-aligned) on the stack.
+// allocStack reserves size bytes (8-aligned) in the current frame.
 func (g *gen) allocStack(size int) (mem, bool) {
-	size = (size + 7) &^ 7
-	if g.stack+size > stackLimit-16 {
+	size8 := (size + 7) &^ 7
+	if g.f.stack+size8 > g.stackBudget() {
 		return mem{}, false
 	}
-	g.stack += size
-	if g.stack > g.maxStack {
-		g.maxStack = g.stack
+	g.f.stack += size8
+	g.f.max = max(g.f.max, g.f.stack)
+	return mem{area: areaStack, frame: g.f.index, off: -g.f.stack, size: size}, true
+}
+
+// stackBudget keeps room for register spills and, in the program, for
+// the frames of loop callbacks.
+func (g *gen) stackBudget() int {
+	if g.f.index == 0 {
+		return stackLimit - 160
 	}
-	return mem{off: -g.stack, size: size}, true
+	return 96
 }
 
 // alloc reserves memory for a value: the stack when it is small and there
@@ -168,15 +372,15 @@ func (g *gen) allocStack(size int) (mem, bool) {
 func (g *gen) alloc(size int) mem {
 	if size <= 64 {
 		if m, ok := g.allocStack(size); ok {
-			m.size = size
 			return m
 		}
 	}
-	size8 := (size + 7) &^ 7
-	m := mem{scratch: true, off: g.scratch, size: size}
-	g.scratch += size8
-	if g.scratch > g.maxScratch {
-		g.maxScratch = g.scratch
+	m := mem{area: areaScratch, off: g.scratch, size: size}
+	g.scratch += (size + 7) &^ 7
+	g.maxScratch = max(g.maxScratch, g.scratch)
+	if g.scratch > scratchSize {
+		g.failf(nil, "the program needs more than %d bytes of temporary memory", scratchSize)
+		g.scratch = 0
 	}
 	return m
 }
@@ -184,156 +388,145 @@ func (g *gen) alloc(size int) mem {
 // frame is a point to return temporaries to.
 type frame struct{ stack, scratch int }
 
-func (g *gen) frame() frame       { return frame{g.stack, g.scratch} }
-func (g *gen) release(f frame)    { g.stack, g.scratch = f.stack, f.scratch }
-func (g *gen) usesScratch() bool  { return g.maxScratch > 0 }
-func (g *gen) scratchSlot() int16 { return int16(-(stackLimit - 8)) }
-func (g *gen) addrOf(m mem) (asm.Register, int16) {
-	if !m.scratch {
-		return asm.R10, int16(m.off)
+func (g *gen) frame() frame { return frame{g.f.stack, g.scratch} }
+
+func (g *gen) release(fr frame) { g.f.stack, g.scratch = fr.stack, fr.scratch }
+
+// addrOf returns a base register and offset addressing m.
+func (g *gen) addrOf(m mem) (reg, int16) {
+	switch {
+	case m.area == areaScratch:
+		g.f.usesScratch = true
+		if g.f.scratch == noReg {
+			g.f.scratch = g.newReg()
+		}
+		return g.f.scratch, int16(m.off)
+	case m.frame == g.f.index:
+		return r10, int16(m.off)
+	case m.frame == 0 && g.f.mainFP != noReg:
+		return g.f.mainFP, int16(m.off)
 	}
-	// The scratch buffer's address lives in a stack slot reserved at the
-	// top of the frame.
-	g.emit(asm.LoadMem(asm.R0, asm.R10, g.scratchSlot(), asm.DWord))
-	return asm.R0, int16(m.off)
+	g.failf(nil, "internal error: memory of another function")
+	return r10, int16(m.off)
 }
 
 // ptrTo puts the address of m into dst.
-func (g *gen) ptrTo(dst asm.Register, m mem) {
-	if !m.scratch {
-		g.emit(asm.Mov.Reg(dst, asm.R10), asm.Add.Imm(dst, int32(m.off)))
+func (g *gen) ptrTo(dst reg, m mem) {
+	base, off := g.addrOf(m)
+	g.mov(dst, base)
+	if off != 0 {
+		g.aluImm(asm.Add, dst, int32(off))
+	}
+}
+
+// zero clears m: 8 bytes per store while that is short, else with one
+// failing probe read, which zeroes its destination.
+func (g *gen) zero(m mem) {
+	size := m.size
+	if size <= 0 {
 		return
 	}
-	g.emit(asm.LoadMem(dst, asm.R10, g.scratchSlot(), asm.DWord))
-	if m.off != 0 {
-		g.emit(asm.Add.Imm(dst, int32(m.off)))
+	if m.off%8 == 0 {
+		// Memory comes in 8-byte slots.
+		size = (size + 7) &^ 7
 	}
-}
-
-// zero clears m.
-func (g *gen) zero(m mem) {
+	if size > 128 {
+		g.ptrTo(r1, m)
+		g.movImm(r2, int64(size))
+		g.movImm(r3, 0)
+		g.call(asm.FnProbeReadKernel)
+		return
+	}
 	base, off := g.addrOf(m)
-	if base == asm.R0 {
-		// Keep the base in a register that stores do not clobber.
-		g.emit(asm.Mov.Reg(asm.R1, asm.R0))
-		base = asm.R1
+	i := 0
+	for ; i+8 <= size; i += 8 {
+		g.st(base, off+int16(i), 0, asm.DWord)
 	}
-	size := (m.size + 7) &^ 7
-	// cilium/ebpf has no 64-bit store-immediate: store a zeroed register.
-	g.emit(asm.Mov.Imm(asm.R4, 0))
-	for i := 0; i < size; i += 8 {
-		g.emit(asm.StoreMem(base, off+int16(i), asm.R4, asm.DWord))
+	for ; i < size; i++ {
+		g.st(base, off+int16(i), 0, asm.Byte)
 	}
 }
 
-// storeConst stores a 64-bit constant at base+off through R4 (or R3 when
-// base is R4).
-func (g *gen) storeConst(base asm.Register, off int16, v int32) {
-	tmp := asm.R4
-	if base == asm.R4 {
-		tmp = asm.R3
+// zeroTail clears the bytes of m from n on.
+func (g *gen) zeroTail(m mem, n int) {
+	if n >= m.size {
+		return
 	}
-	g.emit(asm.Mov.Imm(tmp, v), asm.StoreMem(base, off, tmp, asm.DWord))
+	if n%8 != 0 {
+		// Finish the 8-byte word first.
+		base, off := g.addrOf(m)
+		for ; n%8 != 0 && n < m.size; n++ {
+			g.st(base, off+int16(n), 0, asm.Byte)
+		}
+	}
+	g.zero(m.at(n, m.size-n))
 }
 
 // ----------------------------------------------------------------------------
-// Registers
+// Values
 
-// reg allocates a pool register, spilling the oldest live value if none
-// is free.
-func (g *gen) reg() asm.Register {
-	for i, f := range g.free {
-		if f {
-			g.free[i] = false
-			return pool[i]
-		}
-	}
-	g.spill(g.live[0])
-	return g.reg()
-}
+// imm returns a constant value.
+func imm(t types.Type, v int64) *val { return &val{t: t, kind: inImm, imm: v} }
 
-func poolIndex(r asm.Register) int {
-	for i, p := range pool {
-		if p == r {
-			return i
-		}
-	}
-	return -1
-}
+// regVal wraps a register result that the caller owns.
+func regVal(t types.Type, r reg) *val { return &val{t: t, kind: inReg, reg: r} }
 
-// track records that v occupies its register.
-func (g *gen) track(v *val) *val {
-	if v.kind == inReg && poolIndex(v.reg) >= 0 {
-		g.live = append(g.live, v)
-	}
-	return v
-}
+func memVal(t types.Type, m mem) *val { return &val{t: t, kind: inMem, mem: m} }
 
-// drop frees v's register.
-func (g *gen) drop(v *val) {
-	if v == nil || v.kind != inReg {
-		return
-	}
-	if i := poolIndex(v.reg); i >= 0 {
-		g.free[i] = true
-		for j, l := range g.live {
-			if l == v {
-				g.live = append(g.live[:j], g.live[j+1:]...)
-				break
-			}
-		}
-	}
-}
-
-// spill moves a register value to the stack.
-func (g *gen) spill(v *val) {
-	m, ok := g.allocStack(8)
-	if !ok {
-		g.errs = append(g.errs, fmt.Errorf("%s: expression too complex: out of stack while spilling registers", g.span))
-		m = mem{off: -8, size: 8}
-	}
-	g.emit(asm.StoreMem(asm.R10, int16(m.off), v.reg, asm.DWord))
-	g.drop(v)
-	v.kind, v.mem = inMem, mem{off: m.off, size: 8}
-}
-
-// scalar returns v in a pool register.
-func (g *gen) scalar(v *val) asm.Register {
+// scalar returns a register holding v, which the caller must not modify.
+func (g *gen) scalar(v *val) reg {
 	switch v.kind {
 	case inReg:
 		return v.reg
 	case inImm:
-		r := g.reg()
-		g.emit(asm.LoadImm(r, v.imm, asm.DWord))
-		v.kind, v.reg = inReg, r
-		g.track(v)
+		r := g.newReg()
+		g.movImm(r, v.imm)
+		v.kind, v.reg, v.shared = inReg, r, false
 		return r
 	}
-	r := g.reg()
-	base, off := g.addrOf(v.mem)
-	g.emit(asm.LoadMem(r, base, off, sizeOf(v.mem.size)))
-	if isSignedType(v.t) && v.mem.size < 8 {
-		g.emit(asm.LSh.Imm(r, int32(64-8*v.mem.size)), asm.ArSh.Imm(r, int32(64-8*v.mem.size)))
-	}
-	v.kind, v.reg = inReg, r
-	g.track(v)
+	r := g.newReg()
+	g.loadScalar(r, v.t, v.mem)
+	v.kind, v.reg, v.shared = inReg, r, false
 	return r
 }
 
-// into puts a scalar value into a specific register (for helper
-// arguments), without allocating.
-func (g *gen) into(dst asm.Register, v *val) {
+// owned returns a register holding v that the caller may modify.
+func (g *gen) owned(v *val) reg {
+	if v.kind == inReg && v.shared {
+		r := g.newReg()
+		g.mov(r, v.reg)
+		v.reg, v.shared = r, false
+		return r
+	}
+	return g.scalar(v)
+}
+
+// loadScalar loads a scalar of type t stored in m, extending it to 64
+// bits.
+func (g *gen) loadScalar(d reg, t types.Type, m mem) {
+	size := min(m.size, 8)
+	if n := int(t.Size()); n > 0 && n < size {
+		size = n
+	}
+	if size != 1 && size != 2 && size != 4 {
+		size = 8
+	}
+	base, off := g.addrOf(m)
+	g.ldx(d, base, off, sizeOf(size))
+	g.extend(d, t, size)
+}
+
+// into puts a scalar value (or the address of a memory value) into a
+// specific register, for helper arguments.
+func (g *gen) into(dst reg, v *val) {
 	switch v.kind {
 	case inImm:
-		g.emit(asm.LoadImm(dst, v.imm, asm.DWord))
+		g.movImm(dst, v.imm)
 	case inReg:
-		if v.reg != dst {
-			g.emit(asm.Mov.Reg(dst, v.reg))
-		}
+		g.mov(dst, v.reg)
 	case inMem:
 		if isScalar(v.t) {
-			base, off := g.addrOf(v.mem)
-			g.emit(asm.LoadMem(dst, base, off, sizeOf(min(v.mem.size, 8))))
+			g.loadScalar(dst, v.t, v.mem)
 			return
 		}
 		g.ptrTo(dst, v.mem)
@@ -352,20 +545,18 @@ func sizeOf(n int) asm.Size {
 	return asm.DWord
 }
 
-// imm returns a constant value.
-func imm(t types.Type, v int64) *val { return &val{t: t, kind: inImm, imm: v} }
-
-// regVal wraps a register result.
-func (g *gen) regVal(t types.Type, r asm.Register) *val {
-	return g.track(&val{t: t, kind: inReg, reg: r})
+// extend sign-extends a narrow signed value loaded into r.
+func (g *gen) extend(r reg, t types.Type, size int) {
+	if isSignedType(t) && size < 8 {
+		sh := int32(64 - 8*size)
+		g.aluImm(asm.LSh, r, sh)
+		g.aluImm(asm.ArSh, r, sh)
+	}
 }
 
-// fromR0 moves a helper's result into a pool register.
+// fromR0 copies a helper's result into a new register.
 func (g *gen) fromR0(t types.Type) *val {
-	r := g.reg()
-	g.emit(asm.Mov.Reg(r, asm.R0))
-	return g.regVal(t, r)
+	r := g.newReg()
+	g.mov(r, r0)
+	return regVal(t, r)
 }
-
-// call emits a helper call; R1-R5 must be set.
-func (g *gen) call(fn asm.BuiltinFunc) { g.emit(fn.Call()) }

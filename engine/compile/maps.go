@@ -6,215 +6,335 @@ import (
 
 	"github.com/bt-tools/bt/engine/plan"
 	"github.com/bt-tools/bt/lang/ast"
-	"github.com/bt-tools/bt/lang/sema"
 	"github.com/bt-tools/bt/lang/token"
 	"github.com/bt-tools/bt/lang/types"
 )
 
 // BPF map update flags.
-const (
-	bpfAny     = 0
-	bpfNoExist = 1
-)
+const bpfAny = 0
 
-func (g *gen) userMap(x *ast.MapExpr) *plan.Map {
-	pm := g.c.maps["@"+x.Name]
-	if pm == nil {
+// umap is a user map and how the compiler stores it.
+//
+// Keyed maps are hash maps (per-CPU for aggregations): the key is the
+// user key in 8-byte slots, followed for hist and lhist by a u64 bucket
+// index. Scalar maps avoid hashing: a scalar aggregation is a one-entry
+// PERCPU_ARRAY (a scalar hist or lhist one entry per bucket, keyed by the
+// u32 index) and any other scalar a one-entry ARRAY whose value starts
+// with a u64 that is 1 once the map was assigned (arrays have no absent
+// entries; engine/render shows an unset scalar as an empty map). A scalar
+// aggregation that the script deletes stays a hash map, since deleting
+// from a per-CPU array cannot clear the other CPUs' values.
+type umap struct {
+	*plan.Map
+	array bool // scalar in an array: key u32 0 (or the bucket index)
+	flag  bool // the value starts with the "set" word
+}
+
+// valueOff is where the user value starts in a map value.
+func (m *umap) valueOff() int16 {
+	if m.flag {
+		return 8
+	}
+	return 0
+}
+
+func (g *gen) userMap(x *ast.MapExpr) *umap {
+	um := g.c.maps["@"+x.Name]
+	if um == nil {
 		g.failf(x, "internal error: no storage for map @%s", x.Name)
 	}
-	return pm
+	return um
 }
 
 // mapKey builds the key of @m[keys] (or of a scalar map) in memory; extra
 // reserves room for a trailing bucket index.
-func (g *gen) mapKey(pm *plan.Map, keys []ast.Expr, extra int) mem {
-	if pm.Scalar && extra > 0 {
-		m := g.alloc(extra) // a scalar hist is keyed by the bucket alone
-		g.zero(m)
+func (g *gen) mapKey(um *umap, keys []ast.Expr, extra int) mem {
+	if um.array {
+		m := g.alloc(8)
+		base, off := g.addrOf(m)
+		g.st(base, off, 0, asm.Word)
 		return m
 	}
-	if pm.Scalar || len(keys) == 0 {
+	if um.Scalar || len(keys) == 0 {
+		if um.Scalar && extra > 0 {
+			return g.alloc(extra) // a scalar hist is keyed by the bucket alone
+		}
 		m := g.alloc(8 + extra)
-		g.zero(m)
+		base, off := g.addrOf(m)
+		g.st(base, off, 0, asm.DWord)
 		return m
 	}
-	size := slotSize(pm.Key)
+	size := slotSize(um.Key)
 	m := g.alloc(size + extra)
-	g.zero(m)
 	if len(keys) == 1 {
-		v := g.expr(keys[0])
-		g.storeAs(mem{scratch: m.scratch, off: m.off, size: size}, v, pm.Key)
-		g.drop(v)
+		g.storeAs(m.at(0, size), g.expr(keys[0]), um.Key)
 		return m
 	}
-	tt, _ := pm.Key.(*types.Tuple)
+	tt, _ := um.Key.(*types.Tuple)
+	if tt == nil || len(tt.Elems) != len(keys) {
+		g.failf(keys[0], "internal error: key of type %s", um.Key)
+		return m
+	}
 	for i, k := range keys {
-		v := g.expr(k)
 		off := int(tt.Offset(i))
-		g.storeAs(mem{scratch: m.scratch, off: m.off + off, size: slotSize(tt.Elems[i])}, v, tt.Elems[i])
-		g.drop(v)
+		g.storeAs(m.at(off, slotSize(tt.Elems[i])), g.expr(k), tt.Elems[i])
 	}
 	return m
 }
 
-// storeAs stores v into a slot of type t (copying at most t's size, so a
-// shorter string never drags garbage into a key).
-func (g *gen) storeAs(m mem, v *val, t types.Type) {
-	if st, ok := t.(*types.String); ok && v.kind == inMem {
-		n := min(int(st.Len), v.mem.size)
-		if vs, ok := v.t.(*types.String); ok {
-			n = min(n, int(vs.Len))
-		}
-		g.copyMem(m, v.mem, n)
-		return
-	}
-	g.store(m, v)
-}
-
 // lookup emits map_lookup_elem(map, &key); R0 is the value pointer or 0.
-func (g *gen) lookup(pm *plan.Map, key mem) {
-	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(pm.Name))
-	g.ptrTo(asm.R2, key)
+func (g *gen) lookup(um *umap, key mem) {
+	g.ldMap(r1, um.Name)
+	g.ptrTo(r2, key)
 	g.call(asm.FnMapLookupElem)
 }
 
-// update emits map_update_elem(map, &key, &value, flags).
-func (g *gen) update(pm *plan.Map, key, value mem, flags int32) {
-	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(pm.Name))
-	g.ptrTo(asm.R2, key)
-	g.ptrTo(asm.R3, value)
-	g.emit(asm.Mov.Imm(asm.R4, flags))
+// update emits map_update_elem(map, &key, &value, BPF_ANY).
+func (g *gen) update(um *umap, key, value mem) {
+	g.ldMap(r1, um.Name)
+	g.ptrTo(r2, key)
+	g.ptrTo(r3, value)
+	g.movImm(r4, bpfAny)
 	g.call(asm.FnMapUpdateElem)
 }
 
 // mapRead reads @m or @m[keys]; a missing entry reads as zero.
 func (g *gen) mapRead(x *ast.MapExpr, keys []ast.Expr) *val {
-	pm := g.userMap(x)
-	if pm == nil {
+	um := g.userMap(x)
+	if um == nil {
 		return imm(types.Int64, 0)
 	}
-	key := g.mapKey(pm, keys, 0)
-	if agg, ok := pm.Value.(*types.Agg); ok {
-		return g.aggRead(pm, key, agg)
+	key := g.mapKey(um, keys, 0)
+	if agg, ok := um.Value.(*types.Agg); ok {
+		if !agg.Castable() {
+			g.failf(x, "%s values cannot be read in the kernel", agg)
+			return imm(types.Int64, 0)
+		}
+		return g.aggRead(um, key, agg)
 	}
-	t := pm.Value
-	g.lookup(pm, key)
+	t := um.Value
+	g.lookup(um, key)
 	if isScalar(t) {
-		r := g.reg()
-		v := g.regVal(t, r)
+		r := g.newReg()
 		done := g.newLabel("miss")
-		g.emit(asm.Mov.Imm(r, 0), asm.JEq.Imm(asm.R0, 0, done), asm.LoadMem(r, asm.R0, 0, asm.DWord))
+		g.movImm(r, 0)
+		g.jmpImm(asm.JEq, r0, 0, done)
+		g.ldx(r, r0, um.valueOff(), asm.DWord)
 		g.mark(done)
-		return v
+		return regVal(t, r)
 	}
 	m := g.alloc(slotSize(t))
-	g.zero(m)
-	done := g.newLabel("miss")
-	g.emit(asm.JEq.Imm(asm.R0, 0, done), asm.Mov.Reg(asm.R2, asm.R0))
-	g.ptrTo(asm.R1, m)
-	n := slotSize(t)
-	for i := 0; i < n; i += 8 {
-		g.emit(asm.LoadMem(asm.R3, asm.R2, int16(i), asm.DWord), asm.StoreMem(asm.R1, int16(i), asm.R3, asm.DWord))
+	p := g.newReg()
+	g.mov(p, r0)
+	miss, done := g.newLabel("miss"), g.newLabel("read")
+	g.jmpImm(asm.JEq, p, 0, miss)
+	b, off := g.addrOf(m)
+	tmp := g.newReg()
+	for i := 0; i < m.size; i += 8 {
+		g.ldx(tmp, p, um.valueOff()+int16(i), asm.DWord)
+		g.stx(b, off+int16(i), tmp, asm.DWord)
 	}
+	g.ja(done)
+	g.mark(miss)
+	g.zero(m)
 	g.mark(done)
-	g.emit(asm.Mov.Imm(asm.R0, 0))
-	return &val{t: t, kind: inMem, mem: m}
+	return memVal(t, m)
 }
 
 // aggRead reads a castable aggregation in the kernel: the sum over every
-// CPU's slot (count, sum) or the combined average; min and max read this
-// CPU's value.
-func (g *gen) aggRead(pm *plan.Map, key mem, agg *types.Agg) *val {
-	r := g.reg()
-	v := g.regVal(types.IntOf(64, agg.Signed), r)
-	g.emit(asm.Mov.Imm(r, 0))
+// CPU's slot for count and sum, the combined average, and the smallest or
+// largest value set on any CPU.
+func (g *gen) aggRead(um *umap, key mem, agg *types.Agg) *val {
 	ncpu, err := ebpf.PossibleCPU()
 	if err != nil || ncpu < 1 {
 		ncpu = 1
 	}
-	cnt := g.alloc(8)
-	g.zero(cnt)
-	for cpu := 0; cpu < ncpu; cpu++ {
-		skip := g.newLabel("cpu")
-		g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(pm.Name))
-		g.ptrTo(asm.R2, key)
-		g.emit(asm.Mov.Imm(asm.R3, int32(cpu)))
-		g.call(asm.FnMapLookupPercpuElem)
-		g.emit(asm.JEq.Imm(asm.R0, 0, skip), asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord), asm.Add.Reg(r, asm.R1))
-		if agg.Kind == types.Avg {
-			base, off := g.addrOf(cnt)
-			_ = base
-			g.emit(asm.LoadMem(asm.R1, asm.R0, 8, asm.DWord))
-			base, off = g.addrOf(cnt)
-			g.emit(asm.LoadMem(asm.R2, base, off, asm.DWord), asm.Add.Reg(asm.R2, asm.R1))
-			base, off = g.addrOf(cnt)
-			g.emit(asm.StoreMem(base, off, asm.R2, asm.DWord))
+	res := g.newReg()
+	cnt := g.newReg() // avg: entries; min/max: whether any CPU had a value
+	cpu := g.newReg()
+	g.movImm(res, 0)
+	g.movImm(cnt, 0)
+	g.movImm(cpu, 0)
+	loop, next := g.newLabel("cpu"), g.newLabel("cpu_next")
+	g.mark(loop)
+	g.ldMap(r1, um.Name)
+	g.ptrTo(r2, key)
+	g.mov(r3, cpu)
+	g.call(asm.FnMapLookupPercpuElem)
+	g.jmpImm(asm.JEq, r0, 0, next)
+	v := g.newReg()
+	g.ldx(v, r0, 0, asm.DWord)
+	switch agg.Kind {
+	case types.Count, types.Sum:
+		g.alu(asm.Add, res, v)
+	case types.Avg:
+		g.alu(asm.Add, res, v)
+		g.ldx(v, r0, 8, asm.DWord)
+		g.alu(asm.Add, cnt, v)
+	case types.Min, types.Max:
+		set := g.newReg()
+		g.ldx(set, r0, 8, asm.DWord)
+		g.jmpImm(asm.JEq, set, 0, next)
+		take := g.newLabel("take")
+		g.jmpImm(asm.JEq, cnt, 0, take)
+		var keep asm.JumpOp
+		switch {
+		case agg.Kind == types.Min && agg.Signed:
+			keep = asm.JSGE
+		case agg.Kind == types.Min:
+			keep = asm.JGE
+		case agg.Signed:
+			keep = asm.JSLE
+		default:
+			keep = asm.JLE
 		}
-		g.mark(skip)
-		g.emit(asm.Mov.Imm(asm.R0, 0))
+		g.jmp(keep, v, res, next)
+		g.mark(take)
+		g.mov(res, v)
+		g.movImm(cnt, 1)
 	}
+	g.mark(next)
+	g.aluImm(asm.Add, cpu, 1)
+	g.jmpImm(asm.JLT, cpu, int32(ncpu), loop)
 	if agg.Kind == types.Avg {
 		done := g.newLabel("avg")
-		base, off := g.addrOf(cnt)
-		g.emit(asm.LoadMem(asm.R1, base, off, asm.DWord), asm.JEq.Imm(asm.R1, 0, done), asm.Div.Reg(r, asm.R1))
+		g.jmpImm(asm.JEq, cnt, 0, done)
+		if agg.Signed {
+			q := g.signedDiv(token.QUO, regVal(types.Int64, res), regVal(types.Int64, cnt), types.Int64)
+			g.mov(res, q.reg)
+		} else {
+			g.alu(asm.Div, res, cnt)
+		}
 		g.mark(done)
-		g.emit(asm.Mov.Imm(asm.R0, 0))
 	}
-	return v
+	return regVal(types.IntOf(64, agg.Signed), res)
 }
 
 // mapAssign generates @m[k] = v, @m[k] op= v and @m[k] = agg(...).
 func (g *gen) mapAssign(s *ast.AssignStmt, x *ast.MapExpr, keys []ast.Expr) {
-	pm := g.userMap(x)
-	if pm == nil {
+	um := g.userMap(x)
+	if um == nil {
 		return
 	}
 	if call, ok := ast.Unparen(s.RHS).(*ast.CallExpr); ok {
-		if _, isAgg := pm.Value.(*types.Agg); isAgg && s.Tok == token.ASSIGN {
-			g.aggregate(pm, keys, call)
+		if _, isAgg := um.Value.(*types.Agg); isAgg && s.Tok == token.ASSIGN {
+			g.aggregate(um, keys, call)
 			return
 		}
 	}
-	var v *val
-	if s.Tok == token.ASSIGN {
-		v = g.expr(s.RHS)
-	} else {
-		v = g.compound(s, g.mapRead(x, keys))
+	if s.Tok != token.ASSIGN {
+		if b, ok := g.constInt(s.RHS); ok && (s.Tok == token.ADDASSIGN || s.Tok == token.SUBASSIGN) {
+			if s.Tok == token.SUBASSIGN {
+				b = -b
+			}
+			g.mapAdd(x, keys, b, false)
+			return
+		}
+		g.mapStore(um, keys, g.compound(s, g.mapRead(x, keys)))
+		return
 	}
-	g.mapStore(pm, keys, v)
+	g.mapStore(um, keys, g.expr(s.RHS))
 }
 
 // mapStore writes v under keys.
-func (g *gen) mapStore(pm *plan.Map, keys []ast.Expr, v *val) {
+func (g *gen) mapStore(um *umap, keys []ast.Expr, v *val) {
 	if isScalar(v.t) {
-		g.scalar(v) // compute before the key clobbers scratch registers
+		g.scalar(v) // compute before the key
 	}
-	key := g.mapKey(pm, keys, 0)
-	value := g.alloc(slotSize(pm.Value))
-	if !isScalar(pm.Value) {
-		g.zero(value)
+	key := g.mapKey(um, keys, 0)
+	if um.array {
+		g.lookup(um, key)
+		p := g.newReg()
+		g.mov(p, r0)
+		done := g.newLabel("stored")
+		g.jmpImm(asm.JEq, p, 0, done)
+		g.st(p, 0, 1, asm.DWord)
+		g.storeAt(p, 8, slotSize(um.Value), v, um.Value)
+		g.mark(done)
+		return
 	}
-	g.storeAs(value, v, pm.Value)
-	g.drop(v)
-	g.update(pm, key, value, bpfAny)
+	value := g.alloc(slotSize(um.Value))
+	g.storeAs(value, v, um.Value)
+	g.update(um, key, value)
 }
 
-// mapAdd implements @m[k]++ and friends: read, add, write.
-func (g *gen) mapAdd(x *ast.MapExpr, keys []ast.Expr, delta *val, post bool) *val {
-	pm := g.userMap(x)
-	if pm == nil {
+// storeAt stores v (of map type t, size bytes) at p+off, p a map value.
+func (g *gen) storeAt(p reg, off int16, size int, v *val, t types.Type) {
+	if v.kind != inMem || isScalar(v.t) {
+		if v.kind == inImm && fitsImm(v.imm) {
+			g.st(p, off, int32(v.imm), asm.DWord)
+			return
+		}
+		g.stx(p, off, g.scalar(v), asm.DWord)
+		return
+	}
+	n := min(size, v.mem.size)
+	if st, ok := t.(*types.String); ok {
+		n = min(n, int(st.Len))
+	}
+	if vs, ok := v.t.(*types.String); ok {
+		n = min(n, int(vs.Len))
+	}
+	sb, soff := g.addrOf(v.mem)
+	tmp := g.newReg()
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		g.ldx(tmp, sb, soff+int16(i), asm.DWord)
+		g.stx(p, off+int16(i), tmp, asm.DWord)
+	}
+	for ; i < n; i++ {
+		g.ldx(tmp, sb, soff+int16(i), asm.Byte)
+		g.stx(p, off+int16(i), tmp, asm.Byte)
+	}
+	for ; i%8 != 0 && i < size; i++ {
+		g.st(p, off+int16(i), 0, asm.Byte)
+	}
+	for ; i < size; i += 8 {
+		g.st(p, off+int16(i), 0, asm.DWord)
+	}
+}
+
+// mapAdd implements @m[k]++, @m[k] += c and friends: in place when the
+// entry exists, else a new entry with the delta. It returns the old or
+// the new value.
+func (g *gen) mapAdd(x *ast.MapExpr, keys []ast.Expr, delta int64, post bool) *val {
+	um := g.userMap(x)
+	if um == nil {
 		return imm(types.Int64, 0)
 	}
-	cur := g.mapRead(x, keys)
-	r := g.scalar(cur)
-	res := g.regVal(cur.t, g.reg())
-	g.emit(asm.Mov.Reg(res.reg, r))
-	g.emit(asm.Add.Imm(r, int32(delta.imm)))
-	if !post {
-		g.emit(asm.Mov.Reg(res.reg, r))
+	t := um.Value
+	if _, isAgg := t.(*types.Agg); isAgg || !isScalar(t) {
+		g.failf(x, "bt run cannot increment this map")
+		return imm(types.Int64, 0)
 	}
-	g.mapStore(pm, keys, cur)
-	return res
+	key := g.mapKey(um, keys, 0)
+	g.lookup(um, key)
+	p := g.newReg()
+	g.mov(p, r0)
+	old, nv := g.newReg(), g.newReg()
+	miss, done := g.newLabel("add_new"), g.newLabel("added")
+	g.jmpImm(asm.JEq, p, 0, miss)
+	g.ldx(old, p, um.valueOff(), asm.DWord)
+	g.mov(nv, old)
+	g.aluConst(asm.Add, nv, delta)
+	g.stx(p, um.valueOff(), nv, asm.DWord)
+	if um.flag {
+		g.st(p, 0, 1, asm.DWord)
+	}
+	g.ja(done)
+	g.mark(miss)
+	g.movImm(old, 0)
+	g.movImm(nv, delta)
+	if !um.array {
+		value := g.alloc(8)
+		g.store(value, regVal(t, nv))
+		g.update(um, key, value)
+	}
+	g.mark(done)
+	if post {
+		return regVal(t, old)
+	}
+	return regVal(t, nv)
 }
 
 // ----------------------------------------------------------------------------
@@ -222,100 +342,102 @@ func (g *gen) mapAdd(x *ast.MapExpr, keys []ast.Expr, delta *val, post bool) *va
 
 // aggregate generates @m[k] = count() / sum(v) / min / max / avg / stats
 // / hist / lhist: the value is computed first, then the entry is looked
-// up and updated in place, or created.
-func (g *gen) aggregate(pm *plan.Map, keys []ast.Expr, call *ast.CallExpr) {
-	agg := pm.Value.(*types.Agg)
-	var v *val
-	if len(call.Args) > 0 {
-		v = g.expr(call.Args[0])
-		g.scalar(v)
+// up and updated in place (per-CPU values need no atomics), or created.
+func (g *gen) aggregate(um *umap, keys []ast.Expr, call *ast.CallExpr) {
+	agg := um.Value.(*types.Agg)
+	var v reg = noReg
+	if len(call.Args) > 0 && agg.Kind != types.Count {
+		v = g.owned(g.expr(call.Args[0]))
 	}
-	extra := 0
-	if pm.Bucketed {
-		extra = 8
-	}
-	key := g.mapKey(pm, keys, extra)
-	if pm.Bucketed {
+	var key mem
+	switch {
+	case um.Bucketed && um.array:
 		idx := g.bucket(agg, call, v)
-		keyOff := 0
-		if !pm.Scalar && len(keys) > 0 {
-			keyOff = slotSize(pm.Key)
-		}
+		key = g.alloc(8)
 		base, off := g.addrOf(key)
-		g.emit(asm.StoreMem(base, off+int16(keyOff), idx.reg, asm.DWord))
-		g.drop(idx)
-		g.drop(v)
-		v = nil
+		g.stx(base, off, idx, asm.Word)
+	case um.Bucketed:
+		keyOff := 0
+		if !um.Scalar && len(keys) > 0 {
+			keyOff = slotSize(um.Key)
+		}
+		key = g.mapKey(um, keys, 8)
+		idx := g.bucket(agg, call, v)
+		base, off := g.addrOf(key)
+		g.stx(base, off+int16(keyOff), idx, asm.DWord)
+	default:
+		key = g.mapKey(um, keys, 0)
 	}
-	g.lookup(pm, key)
-	upd, done := g.newLabel("agg_upd"), g.newLabel("agg_done")
-	g.emit(asm.JNE.Imm(asm.R0, 0, upd))
-	// A new entry: its first value.
-	init := g.alloc(max(int(agg.Size()), 8))
-	g.zero(init)
-	base, off := g.addrOf(init)
-	if base == asm.R0 {
-		g.emit(asm.Mov.Reg(asm.R5, asm.R0))
-		base = asm.R5
-	}
-	switch agg.Kind {
-	case types.Count, types.Hist, types.Lhist:
-		g.storeConst(base, off, 1)
-	case types.Sum:
-		g.emit(asm.StoreMem(base, off, v.reg, asm.DWord))
-	case types.Min, types.Max, types.Avg, types.Stats:
-		g.emit(asm.StoreMem(base, off, v.reg, asm.DWord))
-		g.storeConst(base, off+8, 1)
-	}
-	g.update(pm, key, init, bpfNoExist)
-	g.emit(asm.Ja.Label(done))
+	g.lookup(um, key)
+	p := g.newReg()
+	g.mov(p, r0)
+	miss, done := g.newLabel("agg_new"), g.newLabel("agg_done")
+	g.jmpImm(asm.JEq, p, 0, miss)
 	// An existing entry, this CPU's slot: update in place.
-	g.mark(upd)
+	t := g.newReg()
 	switch agg.Kind {
 	case types.Count, types.Hist, types.Lhist:
-		g.emit(asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord), asm.Add.Imm(asm.R1, 1), asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord))
+		g.ldx(t, p, 0, asm.DWord)
+		g.aluImm(asm.Add, t, 1)
+		g.stx(p, 0, t, asm.DWord)
 	case types.Sum:
-		g.emit(asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord), asm.Add.Reg(asm.R1, v.reg), asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord))
+		g.ldx(t, p, 0, asm.DWord)
+		g.alu(asm.Add, t, v)
+		g.stx(p, 0, t, asm.DWord)
 	case types.Avg, types.Stats:
-		g.emit(
-			asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord), asm.Add.Reg(asm.R1, v.reg), asm.StoreMem(asm.R0, 0, asm.R1, asm.DWord),
-			asm.LoadMem(asm.R1, asm.R0, 8, asm.DWord), asm.Add.Imm(asm.R1, 1), asm.StoreMem(asm.R0, 8, asm.R1, asm.DWord),
-		)
+		g.ldx(t, p, 0, asm.DWord)
+		g.alu(asm.Add, t, v)
+		g.stx(p, 0, t, asm.DWord)
+		g.ldx(t, p, 8, asm.DWord)
+		g.aluImm(asm.Add, t, 1)
+		g.stx(p, 8, t, asm.DWord)
 	case types.Min, types.Max:
 		set := g.newLabel("minmax_set")
-		g.emit(
-			asm.LoadMem(asm.R1, asm.R0, 8, asm.DWord), asm.JEq.Imm(asm.R1, 0, set),
-			asm.LoadMem(asm.R1, asm.R0, 0, asm.DWord),
-		)
-		skip := done
-		var jump asm.JumpOp
+		g.ldx(t, p, 8, asm.DWord)
+		g.jmpImm(asm.JEq, t, 0, set)
+		g.ldx(t, p, 0, asm.DWord)
+		var keep asm.JumpOp
 		switch {
 		case agg.Kind == types.Min && agg.Signed:
-			jump = asm.JSLE // keep when cur <= v
+			keep = asm.JSLE // keep when cur <= v
 		case agg.Kind == types.Min:
-			jump = asm.JLE
+			keep = asm.JLE
 		case agg.Signed:
-			jump = asm.JSGE
+			keep = asm.JSGE
 		default:
-			jump = asm.JGE
+			keep = asm.JGE
 		}
-		g.emit(jump.Reg(asm.R1, v.reg, skip))
+		g.jmp(keep, t, v, done)
 		g.mark(set)
-		g.emit(asm.StoreMem(asm.R0, 0, v.reg, asm.DWord))
-		g.storeConst(asm.R0, 8, 1)
+		g.stx(p, 0, v, asm.DWord)
+		g.st(p, 8, 1, asm.DWord)
 	default:
 		g.failf(call, "bt run does not support %s() yet", agg.Kind)
 	}
+	g.ja(done)
+	// A new entry (hash maps only: arrays always have theirs): its first
+	// value.
+	g.mark(miss)
+	if !um.array {
+		init := g.alloc(max(int(agg.Size()), 8))
+		base, off := g.addrOf(init)
+		switch agg.Kind {
+		case types.Count, types.Hist, types.Lhist:
+			g.st(base, off, 1, asm.DWord)
+		case types.Sum:
+			g.stx(base, off, v, asm.DWord)
+		case types.Min, types.Max, types.Avg, types.Stats:
+			g.stx(base, off, v, asm.DWord)
+			g.st(base, off+8, 1, asm.DWord)
+		}
+		g.update(um, key, init)
+	}
 	g.mark(done)
-	g.emit(asm.Mov.Imm(asm.R0, 0))
-	g.drop(v)
 }
 
 // bucket computes the hist or lhist bucket index of v.
-func (g *gen) bucket(agg *types.Agg, call *ast.CallExpr, v *val) *val {
-	r := g.reg()
-	idx := g.regVal(types.Uint64, r)
-	x := v.reg
+func (g *gen) bucket(agg *types.Agg, call *ast.CallExpr, x reg) reg {
+	r := g.newReg()
 	done := g.newLabel("bucket_done")
 	if agg.Kind == types.Lhist {
 		lo, hi, step := g.constArg(call, 1), g.constArg(call, 2), g.constArg(call, 3)
@@ -323,80 +445,132 @@ func (g *gen) bucket(agg *types.Agg, call *ast.CallExpr, v *val) *val {
 			step = 1
 		}
 		over := g.newLabel("over")
-		g.emit(
-			asm.Mov.Imm(r, 0),
-			asm.JSLT.Imm(x, int32(lo), done),
-			asm.JSGT.Imm(x, int32(hi), over),
-			asm.Mov.Reg(r, x), asm.Sub.Imm(r, int32(lo)), asm.Div.Imm(r, int32(step)), asm.Add.Imm(r, 1),
-			asm.Ja.Label(done),
-		)
+		g.movImm(r, 0)
+		g.jmpConst(asm.JSLT, x, lo, done)
+		g.jmpConst(asm.JSGT, x, hi, over)
+		g.mov(r, x)
+		g.aluConst(asm.Sub, r, lo)
+		if step > 1 {
+			g.aluConst(asm.Div, r, step)
+		}
+		g.aluImm(asm.Add, r, 1)
+		g.ja(done)
 		g.mark(over)
-		g.emit(asm.Mov.Imm(r, int32(1+(hi-lo)/step)))
+		g.movImm(r, 1+(hi-lo)/step)
 		g.mark(done)
-		g.emit(asm.Mov.Imm(asm.R0, 0))
-		return idx
+		return r
 	}
 	k := int32(0)
 	if len(call.Args) > 1 {
 		k = int32(g.constArg(call, 1))
 	}
 	small := g.newLabel("small")
-	g.emit(
-		asm.Mov.Imm(r, 0),
-		asm.JSLT.Imm(x, 0, done),
-		asm.JLT.Imm(x, 1<<k, small),
-		// R1 = floor(log2 x), by halving the search range.
-		asm.Mov.Reg(asm.R2, x), asm.Mov.Imm(asm.R1, 0),
-	)
+	l, y, t := g.newReg(), g.newReg(), g.newReg()
+	g.movImm(r, 0)
+	g.jmpImm(asm.JSLT, x, 0, done)
+	g.jmpImm(asm.JLT, x, 1<<k, small)
+	// l = floor(log2 x), by halving the search range.
+	g.mov(y, x)
+	g.movImm(l, 0)
 	for _, sh := range []int32{32, 16, 8, 4, 2, 1} {
 		next := g.newLabel("log2")
-		g.emit(
-			asm.Mov.Reg(asm.R3, asm.R2), asm.RSh.Imm(asm.R3, sh), asm.JEq.Imm(asm.R3, 0, next),
-			asm.Mov.Reg(asm.R2, asm.R3), asm.Add.Imm(asm.R1, sh),
-		)
+		g.mov(t, y)
+		g.aluImm(asm.RSh, t, sh)
+		g.jmpImm(asm.JEq, t, 0, next)
+		g.mov(y, t)
+		g.aluImm(asm.Add, l, sh)
 		g.mark(next)
 	}
-	// l = log2 - k; x' = (x >> l) & (2^k - 1); idx = ((l+1) << k) + x' + 1
-	g.emit(
-		asm.Sub.Imm(asm.R1, k),
-		asm.Mov.Reg(asm.R3, x), asm.RSh.Reg(asm.R3, asm.R1), asm.And.Imm(asm.R3, (1<<k)-1),
-		asm.Mov.Reg(r, asm.R1), asm.Add.Imm(r, 1), asm.LSh.Imm(r, k), asm.Add.Reg(r, asm.R3), asm.Add.Imm(r, 1),
-		asm.Ja.Label(done),
-	)
+	// l -= k; x' = (x >> l) & (2^k - 1); idx = ((l+1) << k) + x' + 1
+	if k > 0 {
+		g.aluImm(asm.Sub, l, k)
+	}
+	g.mov(t, x)
+	g.alu(asm.RSh, t, l)
+	g.aluImm(asm.And, t, (1<<k)-1)
+	g.mov(r, l)
+	g.aluImm(asm.Add, r, 1)
+	if k > 0 {
+		g.aluImm(asm.LSh, r, k)
+	}
+	g.alu(asm.Add, r, t)
+	g.aluImm(asm.Add, r, 1)
+	g.ja(done)
 	g.mark(small)
-	g.emit(asm.Mov.Reg(r, x), asm.Add.Imm(r, 1))
+	g.mov(r, x)
+	g.aluImm(asm.Add, r, 1)
 	g.mark(done)
-	g.emit(asm.Mov.Imm(asm.R0, 0))
-	return idx
+	return r
+}
+
+// histBuckets is the number of hist or lhist buckets.
+func histBuckets(agg *types.Agg) int {
+	if agg.Kind == types.Lhist {
+		step := max(agg.Step, 1)
+		return int(2 + (agg.Max-agg.Min)/step)
+	}
+	return (65-agg.Bits)<<agg.Bits + 1
 }
 
 func (g *gen) constArg(call *ast.CallExpr, i int) int64 {
 	if i >= len(call.Args) {
 		return 0
 	}
-	k, ok := g.info.Consts[call.Args[i]]
+	k, ok := g.constInt(call.Args[i])
 	if !ok {
 		g.failf(call.Args[i], "argument must be a constant")
 	}
-	return k.Int
+	return k
 }
 
-// mapDelete generates delete(@m, k) / delete(@m[k]).
+// mapDelete generates delete(@m, k) / delete(@m[k]); the result says
+// whether there was an entry.
 func (g *gen) mapDelete(x *ast.MapExpr, keys []ast.Expr) *val {
-	pm := g.userMap(x)
-	if pm == nil {
+	um := g.userMap(x)
+	if um == nil {
 		return imm(types.Bool, 0)
 	}
-	key := g.mapKey(pm, keys, 0)
-	g.emit(asm.LoadMapPtr(asm.R1, 0).WithReference(pm.Name))
-	g.ptrTo(asm.R2, key)
+	key := g.mapKey(um, keys, 0)
+	r := g.newReg()
+	if um.array {
+		// Clear the value and its set word.
+		g.lookup(um, key)
+		p := g.newReg()
+		g.mov(p, r0)
+		done := g.newLabel("deleted")
+		g.movImm(r, 0)
+		g.jmpImm(asm.JEq, p, 0, done)
+		g.ldx(r, p, 0, asm.DWord)
+		for i := 0; i < int(um.Spec.ValueSize); i += 8 {
+			g.st(p, int16(i), 0, asm.DWord)
+		}
+		g.mark(done)
+		return regVal(types.Bool, r)
+	}
+	g.ldMap(r1, um.Name)
+	g.ptrTo(r2, key)
 	g.call(asm.FnMapDeleteElem)
-	r := g.reg()
 	done := g.newLabel("deleted")
-	g.emit(asm.Mov.Imm(r, 1), asm.JEq.Imm(asm.R0, 0, done), asm.Mov.Imm(r, 0))
+	g.movImm(r, 1)
+	g.jmpImm(asm.JEq, r0, 0, done)
+	g.movImm(r, 0)
 	g.mark(done)
-	g.emit(asm.Mov.Imm(asm.R0, 0))
-	return g.regVal(types.Bool, r)
+	return regVal(types.Bool, r)
 }
 
-var _ = sema.Check
+// hasKey generates has_key(@m, k).
+func (g *gen) hasKey(x *ast.MapExpr, keys []ast.Expr) *val {
+	um := g.userMap(x)
+	if um == nil {
+		return imm(types.Bool, 0)
+	}
+	key := g.mapKey(um, keys, 0)
+	g.lookup(um, key)
+	r := g.newReg()
+	done := g.newLabel("has")
+	g.movImm(r, 0)
+	g.jmpImm(asm.JEq, r0, 0, done)
+	g.movImm(r, 1)
+	g.mark(done)
+	return regVal(types.Bool, r)
+}

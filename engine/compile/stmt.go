@@ -3,6 +3,7 @@ package compile
 import (
 	"github.com/cilium/ebpf/asm"
 
+	"github.com/bt-tools/bt/engine/plan"
 	"github.com/bt-tools/bt/lang/ast"
 	"github.com/bt-tools/bt/lang/token"
 	"github.com/bt-tools/bt/lang/types"
@@ -16,7 +17,9 @@ func (g *gen) block(b *ast.Block) {
 		g.stmt(s)
 	}
 	if b.Value != nil {
-		g.exprStmt(b.Value)
+		f := g.frame()
+		g.expr(b.Value)
+		g.release(f)
 	}
 }
 
@@ -30,50 +33,36 @@ func (g *gen) stmt(s ast.Stmt) {
 	}()
 	switch s := s.(type) {
 	case *ast.ExprStmt:
-		g.exprStmt(s.X)
+		g.expr(s.X)
 	case *ast.AssignStmt:
 		g.assign(s)
 	case *ast.LetStmt:
 		if s.Value != nil {
-			v := g.expr(s.Value)
-			g.store(g.varMem(g.info.Vars[s.Var]), v)
-			g.drop(v)
+			if v := g.info.Vars[s.Var]; v != nil {
+				g.varWrite(v, g.expr(s.Value))
+			}
 		}
 	case *ast.IfExpr:
 		g.ifStmt(s)
 	case *ast.Block:
 		g.block(s)
 	case *ast.ReturnStmt:
-		g.emit(asm.Ja.Label(g.exit))
+		g.returnStmt()
 	case *ast.BranchStmt:
-		if len(g.loops) == 0 {
-			g.failf(s, "%s outside of a loop", s.Tok)
-			return
-		}
-		l := g.loops[len(g.loops)-1]
-		target := l.brk
-		if s.Tok == token.CONTINUE {
-			target = l.cont
-		}
-		g.emit(asm.Ja.Label(target))
+		g.branch(s)
 	case *ast.WhileStmt:
 		g.while(s)
 	case *ast.UnrollStmt:
-		n, _ := g.info.Consts[s.Count]
-		for i := int64(0); i < n.Int; i++ {
+		n, _ := g.constInt(s.Count)
+		for i := int64(0); i < n; i++ {
 			g.block(s.Body)
 		}
 	case *ast.ForStmt:
 		g.forStmt(s)
-	case *ast.BadStmt:
+	case *ast.BadStmt, *ast.ImportDecl:
 	default:
 		g.failf(s, "bt run does not support this statement yet")
 	}
-}
-
-func (g *gen) exprStmt(x ast.Expr) {
-	v := g.expr(x)
-	g.drop(v)
 }
 
 func (g *gen) ifStmt(x *ast.IfExpr) {
@@ -81,7 +70,7 @@ func (g *gen) ifStmt(x *ast.IfExpr) {
 	g.condJump(x.Cond, els)
 	g.block(x.Then)
 	if x.Else != nil {
-		g.emit(asm.Ja.Label(done))
+		g.ja(done)
 	}
 	g.mark(els)
 	switch e := x.Else.(type) {
@@ -93,9 +82,38 @@ func (g *gen) ifStmt(x *ast.IfExpr) {
 	if x.Else != nil {
 		g.mark(done)
 	}
-	// Make sure a trailing label lands on an instruction.
-	if g.pending != "" {
-		g.emit(asm.Mov.Reg(asm.R0, asm.R0))
+}
+
+// returnStmt leaves the probe; in a loop body, it leaves the loop with a
+// flag that the code after the loop checks.
+func (g *gen) returnStmt() {
+	if !g.f.callback {
+		g.ja(g.f.exit)
+		return
+	}
+	base, off := g.addrOf(g.retMem)
+	g.st(base, off, 1, asm.DWord)
+	g.ret(1)
+}
+
+func (g *gen) branch(s *ast.BranchStmt) {
+	if len(g.loops) == 0 {
+		g.failf(s, "%s outside of a loop", s.Tok)
+		return
+	}
+	l := g.loops[len(g.loops)-1]
+	if l.callback {
+		if s.Tok == token.CONTINUE {
+			g.ret(0)
+		} else {
+			g.ret(1)
+		}
+		return
+	}
+	if s.Tok == token.CONTINUE {
+		g.ja(l.cont)
+	} else {
+		g.ja(l.brk)
 	}
 }
 
@@ -106,68 +124,31 @@ func (g *gen) while(s *ast.WhileStmt) {
 	g.loops = append(g.loops, loopLabels{brk: done, cont: top})
 	g.block(s.Body)
 	g.loops = g.loops[:len(g.loops)-1]
-	g.emit(asm.Ja.Label(top))
+	g.ja(top)
 	g.mark(done)
-	g.emit(asm.Mov.Imm(asm.R0, 0))
-}
-
-// forStmt generates a range loop as a bounded loop the verifier follows.
-func (g *gen) forStmt(s *ast.ForStmt) {
-	r, ok := s.Iter.(*ast.RangeExpr)
-	if !ok {
-		g.failf(s, "bt run does not support for loops over maps yet")
-		return
-	}
-	v := g.info.Vars[s.Var]
-	m := g.varMem(v)
-	lo := g.expr(r.Lo)
-	g.store(m, lo)
-	g.drop(lo)
-	hiMem := g.alloc(8)
-	hi := g.expr(r.Hi)
-	g.store(hiMem, hi)
-	g.drop(hi)
-	top, cont, done := g.newLabel("for"), g.newLabel("forcont"), g.newLabel("endfor")
-	g.mark(top)
-	base, off := g.addrOf(m)
-	g.emit(asm.LoadMem(asm.R1, base, off, asm.DWord))
-	base, off = g.addrOf(hiMem)
-	g.emit(asm.LoadMem(asm.R2, base, off, asm.DWord))
-	if isSignedType(v.Type) {
-		g.emit(asm.JSGE.Reg(asm.R1, asm.R2, done))
-	} else {
-		g.emit(asm.JGE.Reg(asm.R1, asm.R2, done))
-	}
-	g.loops = append(g.loops, loopLabels{brk: done, cont: cont})
-	g.block(s.Body)
-	g.loops = g.loops[:len(g.loops)-1]
-	g.mark(cont)
-	base, off = g.addrOf(m)
-	g.emit(asm.LoadMem(asm.R1, base, off, asm.DWord), asm.Add.Imm(asm.R1, 1))
-	base, off = g.addrOf(m)
-	g.emit(asm.StoreMem(base, off, asm.R1, asm.DWord), asm.Ja.Label(top))
-	g.mark(done)
-	g.emit(asm.Mov.Imm(asm.R0, 0))
 }
 
 func (g *gen) assign(s *ast.AssignStmt) {
 	switch lhs := ast.Unparen(s.LHS).(type) {
 	case *ast.Ident: // _ = x
-		g.exprStmt(s.RHS)
+		g.expr(s.RHS)
 	case *ast.VarExpr:
 		v := g.info.Vars[lhs]
-		m := g.varMem(v)
-		var val *val
+		if v == nil {
+			g.failf(lhs, "internal error: unresolved variable $%s", lhs.Name)
+			return
+		}
 		if s.Tok == token.ASSIGN {
-			val = g.expr(s.RHS)
-		} else {
-			val = g.compound(s, g.varRead(lhs))
+			g.varWrite(v, g.expr(s.RHS))
+			return
 		}
-		if st, ok := v.Type.(*types.String); ok && val.kind == inMem {
-			g.zero(mem{scratch: m.scratch, off: m.off, size: int(st.Len)})
+		if l := g.varLoc(v); l.inReg {
+			// Update the variable's register in place.
+			cur := regVal(v.Type, l.reg)
+			g.compound(s, cur)
+			return
 		}
-		g.store(m, val)
-		g.drop(val)
+		g.varWrite(v, g.compound(s, g.varRead(lhs)))
 	case *ast.MapExpr:
 		g.mapAssign(s, lhs, nil)
 	case *ast.MapAccess:
@@ -177,17 +158,209 @@ func (g *gen) assign(s *ast.AssignStmt) {
 	}
 }
 
-// compound computes lhs op rhs for op= assignments.
+// compound computes lhs op rhs for op= assignments, in cur's register.
 func (g *gen) compound(s *ast.AssignStmt, cur *val) *val {
-	ra := g.scalar(cur)
+	ra := g.owned(cur)
 	b := g.expr(s.RHS)
-	op, _ := aluOp(s.Tok.BinaryOf(), isSignedType(cur.t))
-	if b.kind == inImm && b.imm >= -1<<31 && b.imm < 1<<31 {
-		g.emit(op.Imm(ra, int32(b.imm)))
+	signed := isSignedType(cur.t)
+	op, ok := aluOp(s.Tok.BinaryOf(), signed)
+	if !ok {
+		g.failf(s, "bt run does not support %s yet", s.Tok)
+		return cur
+	}
+	if signed && (op == asm.Div || op == asm.Mod) {
+		res := g.signedDiv(s.Tok.BinaryOf(), regVal(cur.t, ra), b, cur.t)
+		g.mov(ra, res.reg)
+		return cur
+	}
+	if b.kind == inImm && fitsImm(b.imm) {
+		g.aluImm(op, ra, int32(b.imm))
 	} else {
-		rb := g.scalar(b)
-		g.emit(op.Reg(ra, rb))
-		g.drop(b)
+		g.alu(op, ra, g.scalar(b))
 	}
 	return cur
+}
+
+// ----------------------------------------------------------------------------
+// Loops with callbacks
+
+// forStmt generates a for loop as a callback function: over a range with
+// bpf_loop, over a map with bpf_for_each_map_elem. The callback reaches
+// the program's variables through the program's frame pointer, passed as
+// the callback context; break and continue return from it.
+func (g *gen) forStmt(s *ast.ForStmt) {
+	v := g.info.Vars[s.Var]
+	if v == nil {
+		g.failf(s, "internal error: unresolved loop variable")
+		return
+	}
+	lv := g.varLoc(v)
+	switch it := s.Iter.(type) {
+	case *ast.RangeExpr:
+		g.rangeLoop(s, it, lv)
+	case *ast.MapExpr:
+		g.mapLoop(s, it, lv)
+	default:
+		g.failf(s, "bt run cannot loop over this")
+	}
+}
+
+// callback generates body as a new function whose parameters arrive in
+// R1..Rn; the program's frame pointer is parameter ctxArg.
+func (g *gen) callback(nparams, ctxArg int, body func(params []reg)) string {
+	cur := g.f
+	name := g.newLabel(g.name + "_cb")
+	f := g.newFn(name)
+	f.callback = true
+	g.f = f
+	for i := 0; i < nparams; i++ {
+		r := g.newReg()
+		g.mov(r, r1+reg(i))
+		f.params = append(f.params, r)
+	}
+	f.mainFP = f.params[ctxArg-1]
+	body(f.params)
+	g.ret(0)
+	g.f = cur
+	return name
+}
+
+// mainFP is the program's frame pointer as seen from the current function.
+func (g *gen) mainFP() reg {
+	if g.f.index == 0 {
+		return r10
+	}
+	return g.f.mainFP
+}
+
+// afterLoop returns from the probe when the loop body ran return.
+func (g *gen) afterLoop() {
+	if g.retMem.size == 0 {
+		return
+	}
+	t := g.newReg()
+	base, off := g.addrOf(g.retMem)
+	g.ldx(t, base, off, asm.DWord)
+	if g.f.callback {
+		next := g.newLabel("ret_ok")
+		g.jmpImm(asm.JEq, t, 0, next)
+		g.ret(1)
+		g.mark(next)
+		return
+	}
+	g.jmpImm(asm.JNE, t, 0, g.f.exit)
+}
+
+func (g *gen) rangeLoop(s *ast.ForStmt, r *ast.RangeExpr, lv varLoc) {
+	if lv.inReg {
+		g.failf(s, "internal error: loop variable in a register")
+		return
+	}
+	lo, hi := g.expr(r.Lo), g.expr(r.Hi)
+	// The callback adds the index to lo, kept in the program's frame.
+	base := g.loopBase[s]
+	g.store(base, lo)
+	n := g.newReg()
+	g.into(n, hi)
+	rl := g.scalar(lo)
+	signed := isSignedType(g.typeOf(r.Lo)) || isSignedType(g.typeOf(r.Hi))
+	skip := g.newLabel("for_skip")
+	if signed {
+		g.jmp(asm.JSLE, n, rl, skip)
+	} else {
+		g.jmp(asm.JLE, n, rl, skip)
+	}
+	g.alu(asm.Sub, n, rl)
+	name := g.callback(2, 2, func(p []reg) {
+		i := g.newReg()
+		b, off := g.addrOf(base)
+		g.ldx(i, b, off, asm.DWord)
+		g.alu(asm.Add, i, p[0])
+		b, off = g.addrOf(lv.mem)
+		g.stx(b, off, i, asm.DWord)
+		g.loopBody(s.Body)
+	})
+	g.mov(r1, n)
+	g.ldFunc(r2, name)
+	g.mov(r3, g.mainFP())
+	g.movImm(r4, 0)
+	g.call(asm.FnLoop)
+	g.afterLoop()
+	g.mark(skip)
+}
+
+func (g *gen) loopBody(b *ast.Block) {
+	g.loops = append(g.loops, loopLabels{callback: true})
+	outer := g.loops
+	g.loops = g.loops[len(g.loops)-1:]
+	g.block(b)
+	g.loops = outer[:len(outer)-1]
+}
+
+// mapLoop iterates over a map: $kv = (key, value) for each entry.
+func (g *gen) mapLoop(s *ast.ForStmt, m *ast.MapExpr, lv varLoc) {
+	pm := g.userMap(m)
+	if pm == nil {
+		return
+	}
+	if pm.Bucketed {
+		g.failf(s, "bt run cannot loop over a histogram")
+		return
+	}
+	kt := tupleOf(storage(g.typeOf(s.Var)))
+	if kt == nil || lv.inReg || len(kt.Elems) != 2 {
+		g.failf(s, "internal error: loop variable of type %s", g.typeOf(s.Var))
+		return
+	}
+	keyMem := lv.mem.at(0, slotSize(kt.Elems[0]))
+	valMem := lv.mem.at(int(kt.Offset(1)), slotSize(kt.Elems[1]))
+	name := g.callback(4, 4, func(p []reg) {
+		// Copy the key and the value into $kv.
+		kb, koff := g.addrOf(keyMem)
+		t := g.newReg()
+		for i := 0; i < keyMem.size; i += 8 {
+			g.ldx(t, p[1], int16(i), asm.DWord)
+			g.stx(kb, koff+int16(i), t, asm.DWord)
+		}
+		if agg, ok := pm.Value.(*types.Agg); ok {
+			if !agg.Castable() {
+				g.failf(s, "bt run cannot read %s values in a loop", agg)
+				return
+			}
+			v := g.aggRead(pm, keyMem, agg)
+			g.store(valMem, v)
+		} else {
+			vb, voff := g.addrOf(valMem)
+			n := min(valMem.size, slotSize(pm.Value))
+			for i := 0; i < n; i += 8 {
+				g.ldx(t, p[2], int16(i), asm.DWord)
+				g.stx(vb, voff+int16(i), t, asm.DWord)
+			}
+		}
+		g.loopBody(s.Body)
+	})
+	g.ldMap(r1, pm.Name)
+	g.ldFunc(r2, name)
+	g.mov(r3, g.mainFP())
+	g.movImm(r4, 0)
+	g.call(asm.FnForEachMapElem)
+	g.afterLoop()
+}
+
+// mapLen counts a map's entries with bpf_for_each_map_elem, whose result
+// is the number of elements it visited.
+func (g *gen) mapLen(pm *plan.Map) *val {
+	name := g.newLabel(g.name + "_len")
+	cur := g.f
+	f := g.newFn(name)
+	f.callback = true
+	g.f = f
+	g.ret(0)
+	g.f = cur
+	g.ldMap(r1, pm.Name)
+	g.ldFunc(r2, name)
+	g.movImm(r3, 0)
+	g.movImm(r4, 0)
+	g.call(asm.FnForEachMapElem)
+	return g.fromR0(types.Int64)
 }

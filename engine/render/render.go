@@ -4,10 +4,14 @@
 package render
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"sync"
 
+	"github.com/cilium/ebpf"
+
+	"github.com/bt-tools/bt/engine/compile"
 	"github.com/bt-tools/bt/engine/output"
 	"github.com/bt-tools/bt/engine/plan"
 	"github.com/bt-tools/bt/engine/runtime"
@@ -38,7 +42,7 @@ func args(ev *plan.Event, payload []byte) ([]output.Value, error) {
 		if off+n > len(payload) {
 			return nil, fmt.Errorf("event %d: payload of %d bytes is too short for its arguments", ev.ID, len(payload))
 		}
-		v, err := output.Decode(t, payload[off:off+int(t.Size())])
+		v, err := decode(t, payload[off:off+int(t.Size())])
 		if err != nil {
 			return nil, err
 		}
@@ -46,6 +50,51 @@ func args(ev *plan.Event, payload []byte) ([]output.Value, error) {
 		off += n
 	}
 	return vals, nil
+}
+
+// decode is output.Decode that also knows the compiler's types: a
+// strftime() value carries its format.
+func decode(t types.Type, raw []byte) (output.Value, error) {
+	switch t := t.(type) {
+	case *compile.Timestamp:
+		if len(raw) < 8 {
+			return nil, fmt.Errorf("decode timestamp: need 8 bytes, have %d", len(raw))
+		}
+		return output.Timestamp{NS: binary.NativeEndian.Uint64(raw), Format: t.Format}, nil
+	case *types.Tuple:
+		if !special(t) {
+			break
+		}
+		vs := make(output.Tuple, len(t.Elems))
+		for i, e := range t.Elems {
+			off := t.Offset(i)
+			if int64(len(raw)) < off+e.Size() {
+				return nil, fmt.Errorf("decode %s: value too short", t)
+			}
+			v, err := decode(e, raw[off:])
+			if err != nil {
+				return nil, err
+			}
+			vs[i] = v
+		}
+		return vs, nil
+	}
+	return output.Decode(t, raw)
+}
+
+// special says whether t holds a compiler type output.Decode does not know.
+func special(t types.Type) bool {
+	switch t := t.(type) {
+	case *compile.Timestamp:
+		return true
+	case *types.Tuple:
+		for _, e := range t.Elems {
+			if special(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func slot(t types.Type) int {
@@ -121,12 +170,66 @@ func (r *Printer) Map(w io.Writer, m *plan.Map, d *runtime.MapData, top, div uin
 	if !m.Scalar {
 		dump.Key = m.Key
 	}
+	d = r.normalize(m, d)
 	entries, err := entries(m, d)
 	if err != nil {
 		return err
 	}
 	dump.Entries = entries
 	return r.Out.PrintMap(w, dump, output.MapOptions{Top: int(top), Div: div})
+}
+
+// normalize turns the compiler's array layouts of scalar maps into what
+// a hash map would hold (see compile's umap): an ARRAY's value starts
+// with a u64 that says whether the map was assigned; a PERCPU_ARRAY
+// aggregation is unset while all its values are zero, and a scalar hist
+// in one is keyed by a u32 bucket index instead of a u64.
+func (r *Printer) normalize(m *plan.Map, d *runtime.MapData) *runtime.MapData {
+	if !m.Scalar || m.Spec == nil {
+		return d
+	}
+	out := &runtime.MapData{PerCPU: d.PerCPU, NumCPU: d.NumCPU}
+	switch m.Spec.Type {
+	case ebpf.Array:
+		for i, v := range d.Values {
+			if len(v) < 8 || binary.NativeEndian.Uint64(v) == 0 {
+				continue
+			}
+			out.Keys = append(out.Keys, d.Keys[i])
+			out.Values = append(out.Values, v[8:])
+		}
+	case ebpf.PerCPUArray:
+		for i, v := range d.Values {
+			if allZero(v) {
+				continue
+			}
+			k := d.Keys[i]
+			if m.Bucketed && len(k) == 4 {
+				k = binary.NativeEndian.AppendUint64(nil, uint64(binary.NativeEndian.Uint32(k)))
+			}
+			out.Keys = append(out.Keys, k)
+			out.Values = append(out.Values, v)
+		}
+	default:
+		return d
+	}
+	if len(out.Keys) == 0 && r.Out.Era == output.Era017 {
+		// bpftrace 0.17 prints an unset scalar count as 0.
+		if agg, ok := m.Value.(*types.Agg); ok && agg.Kind == types.Count && len(d.Values) > 0 {
+			out.Keys = append(out.Keys, d.Keys[0])
+			out.Values = append(out.Values, d.Values[0])
+		}
+	}
+	return out
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func entries(m *plan.Map, d *runtime.MapData) ([]output.Entry, error) {
@@ -147,7 +250,7 @@ func entries(m *plan.Map, d *runtime.MapData) ([]output.Entry, error) {
 	for i, k := range d.Keys {
 		e := output.Entry{Raw: k}
 		if !m.Scalar {
-			kv, err := output.Decode(m.Key, k[:min(len(k), int(m.Key.Size()))])
+			kv, err := decode(m.Key, k[:min(len(k), int(m.Key.Size()))])
 			if err != nil {
 				return nil, err
 			}
@@ -157,7 +260,7 @@ func entries(m *plan.Map, d *runtime.MapData) ([]output.Entry, error) {
 		if _, isAgg := m.Value.(*types.Agg); !isAgg {
 			raw = raw[:min(len(raw), int(m.Value.Size()))]
 		}
-		v, err := output.Decode(m.Value, raw)
+		v, err := decode(m.Value, raw)
 		if err != nil {
 			return nil, err
 		}

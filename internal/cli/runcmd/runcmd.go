@@ -120,7 +120,7 @@ func run(cmd *cobra.Command, o options, args []string) error {
 	}
 	p, err := compile.Compile(u.Prog, compile.Options{
 		PIDs: o.pids, SyncStart: !o.noSync, Unsafe: o.unsafe,
-		MaxStrlen: strlen(u.Prog), CPID: cpid,
+		MaxStrlen: strlen(u.Prog), CPID: cpid, Kernel: k,
 	})
 	if err != nil {
 		printCompileErrors(stderr, u, err)
