@@ -743,9 +743,6 @@ func (g *gen) sendEvent(e *plan.Event, args []ast.Expr) {
 	size := 8
 	for i, a := range args {
 		vals[i] = g.expr(a)
-		if isScalar(vals[i].t) {
-			g.scalar(vals[i])
-		}
 		st := g.c.storage(g.eventType(a, vals[i].t))
 		if e.Kind == plan.EventExit {
 			st = types.Int64

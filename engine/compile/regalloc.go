@@ -234,9 +234,21 @@ type interval struct {
 // below stackUsed bytes of the frame, and returns the instructions with
 // machine registers only and the new frame size.
 func allocate(insns []insn, nregs int, stackUsed int) ([]insn, int, error) {
+	out, stack, spilled, err := allocateWith(insns, nregs, stackUsed, 0)
+	if spilled {
+		// Reloading spilled values needs registers free at every
+		// instruction: keep R0 and R5 for that.
+		out, stack, _, err = allocateWith(insns, nregs, stackUsed, 1<<r0|1<<r5)
+	}
+	return out, stack, err
+}
+
+// allocateWith allocates without the registers in reserved; spilled
+// says whether some value went to the stack.
+func allocateWith(insns []insn, nregs int, stackUsed int, reserved uint16) ([]insn, int, bool, error) {
 	bs, err := blocks(insns)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	nbits := int(vbase) + nregs
 	// Liveness per block.
@@ -377,13 +389,13 @@ func allocate(insns []insn, nregs int, stackUsed int) ([]insn, int, error) {
 	free := func(iv *interval) (reg, bool) {
 		if !iv.across {
 			for k := r0; k <= r5; k++ {
-				if !inUse[k] && physBusy[k][iv.end+1]-physBusy[k][iv.start] == 0 {
+				if !inUse[k] && reserved&(1<<k) == 0 && physBusy[k][iv.end+1]-physBusy[k][iv.start] == 0 {
 					return k, true
 				}
 			}
 		}
 		for k := r6; k <= r9; k++ {
-			if !inUse[k] {
+			if !inUse[k] && reserved&(1<<k) == 0 {
 				return k, true
 			}
 		}
@@ -432,9 +444,12 @@ func allocate(insns []insn, nregs int, stackUsed int) ([]insn, int, error) {
 	}
 	if slots > 0 {
 		stackUsed += 8 * slots
+		if reserved == 0 {
+			return nil, 0, true, nil
+		}
 	}
 	out, err := rewrite(insns, ivs, busyAt)
-	return out, stackUsed, err
+	return out, stackUsed, slots > 0, err
 }
 
 // rewrite replaces virtual registers by their machine registers and adds
@@ -453,10 +468,8 @@ func rewrite(insns []insn, ivs map[reg]*interval, busyAt []uint8) ([]insn, error
 	out := make([]insn, 0, len(insns))
 	for i, in := range insns {
 		var pre, post []insn
+		// busyAt[i] has what is live after i, and i's own operands.
 		taken := held[i] | uint16(busyAt[i])
-		if i+1 < len(busyAt) {
-			taken |= uint16(busyAt[i+1])
-		}
 		for _, r := range []reg{in.dst, in.src} {
 			if r >= 0 && !r.virtual() {
 				taken |= 1 << r

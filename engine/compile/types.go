@@ -14,7 +14,8 @@ func (*Timestamp) String() string { return "timestamp" }
 func (*Timestamp) Size() int64 { return 8 }
 
 // storage is the type a value has in memory (maps, events, variables):
-// integers widen to 64 bits (8-byte slots keep tuples aligned), strings
+// integers widen to 64 bits (8-byte slots keep tuples aligned; a bool
+// keeps its type and gets a slot of 8 bytes too), strings
 // whose length is only known at run time (__data_loc) get max_strlen
 // bytes, and the rest is unchanged.
 func (c *compiler) storage(t types.Type) types.Type {
@@ -45,10 +46,6 @@ func storageN(t types.Type, strlen int64) types.Type {
 			out.Elems[i] = storageN(e, strlen)
 		}
 		return out
-	case *types.Basic:
-		if t == types.Bool {
-			return types.Uint64
-		}
 	}
 	return t
 }

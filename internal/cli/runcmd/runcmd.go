@@ -18,6 +18,7 @@ import (
 	"github.com/bt-tools/bt/engine/plan"
 	"github.com/bt-tools/bt/engine/render"
 	"github.com/bt-tools/bt/engine/runtime"
+	"github.com/bt-tools/bt/engine/symbols"
 	"github.com/bt-tools/bt/internal/cli"
 	"github.com/bt-tools/bt/internal/cli/listcmd"
 	"github.com/bt-tools/bt/lang"
@@ -211,6 +212,7 @@ func execute(cmd *cobra.Command, o options, p *plan.Plan, u *lang.Unit, child *r
 	}
 	printer := output.NewPrinter(era, format)
 	printer.BootToWall = bootToWall()
+	printer.Symbols = symbols.New()
 	if p.Config.StrTruncTrailer != "" {
 		printer.TruncTrailer = p.Config.StrTruncTrailer
 	}
