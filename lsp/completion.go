@@ -84,11 +84,11 @@ func (c *completer) complete(ctx context.Context) {
 		return
 	}
 	if ap, _ := innermost[*ast.AttachPoint](c.path); ap != nil && ap.Pos() <= c.pos && c.pos <= ap.End() {
-		c.attachPoint(ctx, ap.Raw[:c.pos-ap.Pos()], c.off-int(c.pos-ap.Pos()))
+		c.attachPoint(ap.Raw[:c.pos-ap.Pos()], c.off-int(c.pos-ap.Pos()))
 		return
 	}
 	if !c.inBody() {
-		c.topLevel(ctx)
+		c.topLevel()
 		return
 	}
 	if cfg, _ := innermost[*ast.ConfigDecl](c.path); cfg != nil {
@@ -216,13 +216,13 @@ var topKeywords = []struct{ word, snippet, doc string }{
 
 // topLevel completes at the start of a top-level item: probe types and
 // the prologue's keywords.
-func (c *completer) topLevel(ctx context.Context) {
+func (c *completer) topLevel() {
 	start := c.off
 	for start > 0 && !isAttachBreak(c.snap.Src[start-1]) {
 		start--
 	}
 	prefix := string(c.snap.Src[start:c.off])
-	c.attachPoint(ctx, prefix, start)
+	c.attachPoint(prefix, start)
 	if !strings.Contains(prefix, ":") {
 		for _, kw := range topKeywords {
 			item := protocol.CompletionItem{Label: kw.word, Kind: protocol.CompletionItemKindKeyword,
@@ -245,7 +245,7 @@ func isAttachBreak(b byte) bool {
 // attachPoint completes the part of an attach point under the cursor;
 // prefix is the text from the attach point's start to the cursor, which
 // is at offset start+len(prefix).
-func (c *completer) attachPoint(ctx context.Context, prefix string, start int) {
+func (c *completer) attachPoint(prefix string, start int) {
 	parts := strings.Split(prefix, ":")
 	last := parts[len(parts)-1]
 	from := start + len(prefix) - len(last)
@@ -257,68 +257,85 @@ func (c *completer) attachPoint(ctx context.Context, prefix string, start int) {
 	if !ok {
 		return
 	}
-	k := c.snap.Kernel()
-	switch prov.Name {
+	if k := c.snap.Kernel(); k != nil && c.kernelPart(k, prov.Name, parts, from) {
+		return
+	}
+	c.fixedPart(prov.Name, parts, from)
+}
+
+// kernelPart completes the parts that come from kernel info and reports
+// whether the provider is one of those.
+func (c *completer) kernelPart(k kernel.Info, prov string, parts []string, from int) bool {
+	n, last := len(parts), parts[len(parts)-1]
+	switch prov {
 	case "tracepoint":
-		if k == nil {
-			return
-		}
-		tps, err := k.Tracepoints()
-		if err != nil {
-			return
-		}
-		if len(parts) == 2 {
-			for _, tp := range tps {
-				c.addPart(from, tp.Category, protocol.CompletionItemKindModule, "tracepoint category", tp.Category+":")
-			}
-		} else if len(parts) == 3 {
-			for _, tp := range tps {
-				if tp.Category == parts[1] {
-					c.addPart(from, tp.Event, protocol.CompletionItemKindEvent, "tracepoint", tp.Event)
-				}
-			}
-		}
+		c.tracepoints(k, parts, from)
 	case "kprobe", "kretprobe", "fentry", "fexit":
-		if k != nil && len(parts) == 2 {
+		if n == 2 {
 			c.sortedNames(from, last, k.Functions, protocol.CompletionItemKindFunction, "kernel function")
 		}
 	case "rawtracepoint":
-		if k != nil && len(parts) == 2 {
+		if n == 2 {
 			c.sortedNames(from, last, k.RawTracepoints, protocol.CompletionItemKindEvent, "raw tracepoint")
 		}
 	case "iter":
-		if k != nil && len(parts) == 2 {
+		if n == 2 {
 			c.sortedNames(from, last, k.Iters, protocol.CompletionItemKindEvent, "iterator")
 		}
 	case "uprobe", "uretprobe":
-		if len(parts) == 2 {
-			c.paths(from, last)
-		} else if len(parts) == 3 && k != nil {
+		if n == 3 {
 			c.symbols(from, last, parts[1], k)
+			return true
 		}
+		return false // the binary: a path
+	default:
+		return false
+	}
+	return true
+}
+
+// tracepoints completes a tracepoint's category, then its event.
+func (c *completer) tracepoints(k kernel.Info, parts []string, from int) {
+	tps, err := k.Tracepoints()
+	if err != nil {
+		return
+	}
+	for _, tp := range tps {
+		switch {
+		case len(parts) == 2:
+			c.addPart(from, tp.Category, protocol.CompletionItemKindModule, "tracepoint category", tp.Category+":")
+		case len(parts) == 3 && tp.Category == parts[1]:
+			c.addPart(from, tp.Event, protocol.CompletionItemKindEvent, "tracepoint", tp.Event)
+		}
+	}
+}
+
+// fixedPart completes the parts that do not depend on the kernel: a
+// uprobe's binary, perf events, timer units, self's trigger.
+func (c *completer) fixedPart(prov string, parts []string, from int) {
+	if len(parts) == 3 && prov == "self" {
+		c.addPart(from, "SIGUSR1", protocol.CompletionItemKindEvent, "signal", "SIGUSR1")
+	}
+	if len(parts) != 2 {
+		return
+	}
+	switch prov {
+	case "uprobe", "uretprobe":
+		c.paths(from, parts[1])
 	case "software", "hardware":
-		if len(parts) == 2 {
-			for _, e := range probes.PerfEvents(prov.Name) {
-				detail := fmt.Sprintf("%s event, default period %d", prov.Name, e.Default)
-				c.addPart(from, e.Name, protocol.CompletionItemKindEvent, detail, e.Name)
-				if e.Alias != "" {
-					c.addPart(from, e.Alias, protocol.CompletionItemKindEvent, "alias of "+e.Name, e.Alias)
-				}
+		for _, e := range probes.PerfEvents(prov) {
+			detail := fmt.Sprintf("%s event, default period %d", prov, e.Default)
+			c.addPart(from, e.Name, protocol.CompletionItemKindEvent, detail, e.Name)
+			if e.Alias != "" {
+				c.addPart(from, e.Alias, protocol.CompletionItemKindEvent, "alias of "+e.Name, e.Alias)
 			}
 		}
 	case "profile", "interval":
-		if len(parts) == 2 {
-			for _, unit := range []string{"hz", "s", "ms", "us"} {
-				c.addPart(from, unit, protocol.CompletionItemKindUnit, "rate unit", unit+":")
-			}
+		for _, unit := range []string{"hz", "s", "ms", "us"} {
+			c.addPart(from, unit, protocol.CompletionItemKindUnit, "rate unit", unit+":")
 		}
 	case "self":
-		switch len(parts) {
-		case 2:
-			c.addPart(from, "signal", protocol.CompletionItemKindEvent, "trigger", "signal:")
-		case 3:
-			c.addPart(from, "SIGUSR1", protocol.CompletionItemKindEvent, "signal", "SIGUSR1")
-		}
+		c.addPart(from, "signal", protocol.CompletionItemKindEvent, "trigger", "signal:")
 	}
 }
 

@@ -231,11 +231,20 @@ func (t *tokenizer) scan(pos, end token.Pos) {
 }
 
 // identClasses classifies the identifiers of the program by position,
-// from where they stand and what the checker resolved them to.
+// from what the checker resolved them to and from where they stand.
 func identClasses(u *lang.Unit) map[token.Pos]class {
 	out := map[token.Pos]class{}
-	// What the checker resolved, in every view (macro copies included:
-	// they keep the positions of the macro's body).
+	resolvedClasses(u, out)
+	ast.Inspect(u.AST, func(n ast.Node) bool {
+		syntaxClasses(u, n, out)
+		return true
+	})
+	return out
+}
+
+// resolvedClasses adds what the checker resolved, in every view (macro
+// copies included: they keep the positions of the macro's body).
+func resolvedClasses(u *lang.Unit, out map[token.Pos]class) {
 	for _, info := range allInfos(u) {
 		for id, obj := range info.Idents {
 			if obj != nil {
@@ -254,65 +263,70 @@ func identClasses(u *lang.Unit) map[token.Pos]class {
 			}
 		}
 	}
-	// Where identifiers stand, for what the checker does not record.
-	ast.Inspect(u.AST, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.CallExpr:
-			if _, ok := out[n.Fun.Pos()]; !ok {
-				out[n.Fun.Pos()] = class{stFunction, boolMod(isBuiltin(n.Fun.Name), smDefaultLibrary)}
-			}
-		case *ast.FieldExpr:
-			if n.Sel != nil && n.Sel.Name != "" {
-				out[n.Sel.Pos()] = class{stProperty, 0}
-			}
-		case *ast.RecordField:
-			out[n.Name.Pos()] = class{stProperty, 0}
-		case *ast.OffsetofExpr:
-			for _, f := range n.Fields {
-				out[f.Pos()] = class{stProperty, 0}
-			}
-		case *ast.ConfigEntry:
-			out[n.Name.Pos()] = class{stProperty, 0}
-			if v, ok := n.Value.(*ast.Ident); ok {
-				out[v.Pos()] = class{stEnumMember, 0}
-			}
-		case *ast.MacroDecl:
-			if n.Name != nil {
-				out[n.Name.Pos()] = class{stMacro, smDeclaration}
-			}
-			params := map[string]bool{}
-			for _, p := range n.Params {
-				if id, ok := p.(*ast.Ident); ok {
-					out[id.Pos()] = class{stParameter, smDeclaration}
-					params[id.Name] = true
-				}
-			}
-			// The checker substitutes the arguments for a macro's
-			// parameters, so their uses in the body resolve to nothing.
-			ast.Inspect(n.Body, func(b ast.Node) bool {
-				if id, ok := b.(*ast.Ident); ok && params[id.Name] {
-					out[id.Pos()] = class{stParameter, 0}
-				}
-				return true
-			})
-		case *ast.FnDecl:
-			if n.Name != nil {
-				out[n.Name.Pos()] = class{stFunction, smDeclaration}
-			}
-		case *ast.MapDecl:
-			if n.Kind != nil {
-				out[n.Kind.Pos()] = class{stType, smDefaultLibrary}
-			}
-		case *ast.TypeExpr:
-			typeNameClass(u, n, out)
-		case *ast.Ident:
-			if _, ok := out[n.Pos()]; !ok && isBuiltin(n.Name) {
-				out[n.Pos()] = class{stVariable, smDefaultLibrary | smReadonly}
-			}
+}
+
+// syntaxClasses adds what the checker does not record, from where an
+// identifier stands.
+func syntaxClasses(u *lang.Unit, n ast.Node, out map[token.Pos]class) {
+	switch n := n.(type) {
+	case *ast.CallExpr:
+		if _, ok := out[n.Fun.Pos()]; !ok {
+			out[n.Fun.Pos()] = class{stFunction, boolMod(isBuiltin(n.Fun.Name), smDefaultLibrary)}
+		}
+	case *ast.FieldExpr:
+		if n.Sel != nil && n.Sel.Name != "" {
+			out[n.Sel.Pos()] = class{stProperty, 0}
+		}
+	case *ast.RecordField:
+		out[n.Name.Pos()] = class{stProperty, 0}
+	case *ast.OffsetofExpr:
+		for _, f := range n.Fields {
+			out[f.Pos()] = class{stProperty, 0}
+		}
+	case *ast.ConfigEntry:
+		out[n.Name.Pos()] = class{stProperty, 0}
+		if v, ok := n.Value.(*ast.Ident); ok {
+			out[v.Pos()] = class{stEnumMember, 0}
+		}
+	case *ast.MacroDecl:
+		macroClasses(n, out)
+	case *ast.FnDecl:
+		if n.Name != nil {
+			out[n.Name.Pos()] = class{stFunction, smDeclaration}
+		}
+	case *ast.MapDecl:
+		if n.Kind != nil {
+			out[n.Kind.Pos()] = class{stType, smDefaultLibrary}
+		}
+	case *ast.TypeExpr:
+		typeNameClass(u, n, out)
+	case *ast.Ident:
+		if _, ok := out[n.Pos()]; !ok && isBuiltin(n.Name) {
+			out[n.Pos()] = class{stVariable, smDefaultLibrary | smReadonly}
+		}
+	}
+}
+
+// macroClasses marks a macro's name and its parameters, in the header
+// and in the body: the checker substitutes the arguments for the
+// parameters, so their uses in the body resolve to nothing.
+func macroClasses(n *ast.MacroDecl, out map[token.Pos]class) {
+	if n.Name != nil {
+		out[n.Name.Pos()] = class{stMacro, smDeclaration}
+	}
+	params := map[string]bool{}
+	for _, p := range n.Params {
+		if id, ok := p.(*ast.Ident); ok {
+			out[id.Pos()] = class{stParameter, smDeclaration}
+			params[id.Name] = true
+		}
+	}
+	ast.Inspect(n.Body, func(b ast.Node) bool {
+		if id, ok := b.(*ast.Ident); ok && params[id.Name] {
+			out[id.Pos()] = class{stParameter, 0}
 		}
 		return true
 	})
-	return out
 }
 
 func isBuiltin(name string) bool {

@@ -88,15 +88,7 @@ func (o *outliner) sym(name, detail string, kind protocol.SymbolKind, n ast.Node
 func (o *outliner) decl(d ast.Decl) (protocol.DocumentSymbol, bool) {
 	switch d := d.(type) {
 	case *ast.ConfigDecl:
-		s := o.sym("config", "", protocol.SymbolKindNamespace, d, nil)
-		for _, e := range d.Entries {
-			val := ""
-			if e.Value != nil {
-				val = o.u.Tok.Text(e.Value.Pos(), e.Value.End())
-			}
-			s.Children = append(s.Children, o.sym(e.Name.Name, val, protocol.SymbolKindProperty, e, e.Name))
-		}
-		return s, true
+		return o.config(d), true
 	case *ast.PreprocDecl:
 		return o.preproc(d)
 	case *ast.CDecl:
@@ -109,38 +101,56 @@ func (o *outliner) decl(d ast.Decl) (protocol.DocumentSymbol, bool) {
 		}
 		return o.sym("@"+d.Map.Name, strings.TrimSuffix(detail, ";"), protocol.SymbolKindVariable, d, d.Map), true
 	case *ast.MacroDecl:
-		if d.Name == nil {
-			return protocol.DocumentSymbol{}, false
-		}
-		s := o.sym(d.Name.Name, o.headerAfterName(d.Name, d.Body), protocol.SymbolKindFunction, d, d.Name)
-		s.Children = o.body(d.Body)
-		return s, true
+		return o.callable(d, d.Name, d.Body)
 	case *ast.FnDecl:
-		if d.Name == nil {
-			return protocol.DocumentSymbol{}, false
-		}
-		s := o.sym(d.Name.Name, o.headerAfterName(d.Name, d.Body), protocol.SymbolKindFunction, d, d.Name)
-		s.Children = o.body(d.Body)
-		return s, true
+		return o.callable(d, d.Name, d.Body)
 	case *ast.Probe:
-		if len(d.Attach) == 0 {
-			return protocol.DocumentSymbol{}, false
-		}
-		var names []string
-		for _, a := range d.Attach {
-			names = append(names, a.Raw)
-		}
-		detail := ""
-		if d.Pred != nil {
-			detail = strings.Join(strings.Fields(o.u.Tok.Text(d.Pred.Pos(), d.Pred.End())), " ")
-		}
-		last := d.Attach[len(d.Attach)-1]
-		s := o.sym(strings.Join(names, ", "), detail, protocol.SymbolKindEvent, d, nil)
-		s.SelectionRange = o.snap.Mapper.Range(d.Attach[0].Pos(), last.End())
-		s.Children = o.body(d.Body)
-		return s, true
+		return o.probe(d)
 	}
 	return protocol.DocumentSymbol{}, false
+}
+
+func (o *outliner) config(d *ast.ConfigDecl) protocol.DocumentSymbol {
+	s := o.sym("config", "", protocol.SymbolKindNamespace, d, nil)
+	for _, e := range d.Entries {
+		val := ""
+		if e.Value != nil {
+			val = o.u.Tok.Text(e.Value.Pos(), e.Value.End())
+		}
+		s.Children = append(s.Children, o.sym(e.Name.Name, val, protocol.SymbolKindProperty, e, e.Name))
+	}
+	return s
+}
+
+// callable outlines a macro or a fn, with the variables of its body.
+func (o *outliner) callable(d ast.Node, name *ast.Ident, body *ast.Block) (protocol.DocumentSymbol, bool) {
+	if name == nil {
+		return protocol.DocumentSymbol{}, false
+	}
+	s := o.sym(name.Name, o.headerAfterName(name, body), protocol.SymbolKindFunction, d, name)
+	s.Children = o.body(body)
+	return s, true
+}
+
+// probe outlines a probe by its attach points, with its predicate as the
+// detail and the maps and variables of its body.
+func (o *outliner) probe(d *ast.Probe) (protocol.DocumentSymbol, bool) {
+	if len(d.Attach) == 0 {
+		return protocol.DocumentSymbol{}, false
+	}
+	var names []string
+	for _, a := range d.Attach {
+		names = append(names, a.Raw)
+	}
+	detail := ""
+	if d.Pred != nil {
+		detail = strings.Join(strings.Fields(o.u.Tok.Text(d.Pred.Pos(), d.Pred.End())), " ")
+	}
+	last := d.Attach[len(d.Attach)-1]
+	s := o.sym(strings.Join(names, ", "), detail, protocol.SymbolKindEvent, d, nil)
+	s.SelectionRange = o.snap.Mapper.Range(d.Attach[0].Pos(), last.End())
+	s.Children = o.body(d.Body)
+	return s, true
 }
 
 // preproc outlines #define (by name) and #include lines.
