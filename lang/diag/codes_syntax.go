@@ -21,4 +21,5 @@ var syntaxCodes = []CodeInfo{
 	{"E118", "empty-statement", "a stray ';' makes an empty statement, which is not allowed"},
 	{"E119", "param-out-of-range", "positional parameters start at $1"},
 	{"E121", "missing-attach-point", "a probe body has no attach point before it"},
+	{"E122", "nesting-too-deep", "expressions or blocks are nested more than 1000 levels deep"},
 }

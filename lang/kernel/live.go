@@ -200,7 +200,20 @@ func (l *Live) Iters() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return b.idx.iters, nil
+	return iterTargets(b.idx.iters), nil
+}
+
+// iterTargets drops bpf_iter__ types that are not iterator targets:
+// bpf_iter__task__safe_trusted and the like are types of the verifier,
+// and targets have no "__" of their own.
+func iterTargets(names []string) []string {
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if !strings.Contains(n, "__") {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // Functions implements [Info]: the names in tracefs's

@@ -87,6 +87,7 @@ type parser struct {
 	// is missing, nor a group that its closing bracket is.
 	errPos    token.Pos
 	stmtStart token.Pos
+	depth int // expression nesting, bounded by maxDepth
 	// casts memoises isCast by position: nested speculation would
 	// otherwise take time exponential in the nesting depth.
 	casts map[token.Pos]bool
@@ -572,6 +573,15 @@ func (p *parser) parseBlock(after scanner.Mode) *ast.Block {
 		p.sc.Mode = after
 		return b
 	}
+	if p.depth >= maxDepth {
+		p.error(p.pos, p.pos+1, "E122", "blocks nested too deeply (more than %d levels)", maxDepth)
+		p.next()
+		p.skipNested()
+		b.Rbrace = p.expectClosing(token.RBRACE, b.Lbrace, after)
+		return b
+	}
+	p.depth++
+	defer func() { p.depth-- }()
 	p.next()
 	outer := p.stmtStart
 	defer func() { p.stmtStart = outer }()
@@ -881,7 +891,43 @@ func (p *parser) parseUnroll() ast.Stmt {
 // ----------------------------------------------------------------------------
 // Expressions
 
-func (p *parser) parseExpr() ast.Expr { return p.parseTernary() }
+// maxDepth bounds the nesting of expressions and blocks, so that the
+// parser and every recursive pass over the tree stay within the stack.
+const maxDepth = 1000
+
+func (p *parser) parseExpr() ast.Expr {
+	if p.depth >= maxDepth {
+		pos := p.pos
+		p.error(pos, pos+token.Pos(len(p.lit)), "E122", "expression nested too deeply (more than %d levels)", maxDepth)
+		p.skipNested()
+		return &ast.BadExpr{From: pos, To: p.prevEnd}
+	}
+	p.depth++
+	defer func() { p.depth-- }()
+	return p.parseTernary()
+}
+
+// skipNested skips the rest of a too-deep expression: up to the bracket
+// that closes the current level, or a ';' at this level.
+func (p *parser) skipNested() {
+	depth := 0
+	for p.tok != token.EOF {
+		switch p.tok {
+		case token.LPAREN, token.LBRACK, token.LBRACE:
+			depth++
+		case token.RPAREN, token.RBRACK, token.RBRACE:
+			if depth == 0 {
+				return
+			}
+			depth--
+		case token.SEMI:
+			if depth == 0 {
+				return
+			}
+		}
+		p.next()
+	}
+}
 
 func (p *parser) parseTernary() ast.Expr { return p.parseTernaryFrom(p.parseBinary(1)) }
 
