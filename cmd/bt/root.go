@@ -8,6 +8,7 @@ import (
 
 	"github.com/bt-tools/bt/internal/cli/checkcmd"
 	"github.com/bt-tools/bt/internal/cli/fmtcmd"
+	"github.com/bt-tools/bt/internal/cli/lintcmd"
 	"github.com/bt-tools/bt/internal/cli/listcmd"
 	"github.com/bt-tools/bt/internal/cli/lspcmd"
 	"github.com/bt-tools/bt/internal/cli/runcmd"
@@ -26,6 +27,7 @@ It compiles scripts straight to eBPF: no LLVM, no clang, one static binary.`,
 	root.AddCommand(fmtcmd.Command())
 	root.AddCommand(checkcmd.Command())
 	root.AddCommand(listcmd.Command())
+	root.AddCommand(lintcmd.Command())
 	root.AddCommand(lspcmd.Command())
 	root.AddCommand(runcmd.Command())
 	return root
