@@ -415,16 +415,16 @@ func (t *tokenizer) lineEndPos(p, end token.Pos) token.Pos {
 
 // nextLine returns the start of the line after the line end at p.
 func (t *tokenizer) nextLine(p, end token.Pos) token.Pos {
-	for p < end {
-		c := t.snap.Src[p-1]
-		if c != '\n' && c != '\r' {
-			break
-		}
+	if p >= end {
+		return p
+	}
+	c := t.snap.Src[p-1]
+	if c != '\n' && c != '\r' {
+		return p
+	}
+	p++
+	if c == '\r' && p < end && t.snap.Src[p-1] == '\n' {
 		p++
-		if c == '\r' && p < end && t.snap.Src[p-1] == '\n' {
-			p++
-		}
-		break
 	}
 	return p
 }

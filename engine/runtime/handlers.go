@@ -136,6 +136,7 @@ func (r *runner) cat(ev *plan.Event, payload []byte) error {
 // prints nothing and is reported.
 func (r *runner) system(ev *plan.Event, payload []byte) error {
 	if !r.opts.Unsafe {
+		//lint:ignore ST1005 bpftrace's own wording, which scripts may match
 		return errors.New("syscall() not allowed in safe mode. Use '--unsafe'.")
 	}
 	cmd, err := r.opts.Printer.Sprintf(nil, ev, payload)
