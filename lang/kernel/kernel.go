@@ -80,7 +80,7 @@ type Format struct {
 	Category, Event string
 	Fields          []FormatField // common_* fields excluded
 	Size            int64         // size of the record, including common fields
-	FromBTF         bool          // built from trace_event_raw_* because tracefs was unreadable
+	FromBTF         bool          // not read from tracefs (unreadable): built from BTF's trace_event_raw_* records, or for syscalls from bt's embedded formats
 }
 
 // FormatField is one field of a tracepoint record.

@@ -575,8 +575,18 @@ func TestBTFFallbackSyscall(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFormat(t, f, []kernel.FormatField{{Name: "__syscall_nr", Type: types.Int32, Offset: 8, Size: 4}})
-	// read's __do_sys_read is inlined: BTF does not know its parameters.
-	for _, ev := range []string{"sys_enter_read", "sys_enter_no_such", "sys_exit_no_such"} {
+	// read's __do_sys_read is inlined, so BTF does not know its
+	// parameters: they come from bt's embedded syscall formats.
+	f, err = noTraceFS(t).TracepointFormat("syscalls", "sys_enter_read")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"__syscall_nr", "fd", "buf", "count"} {
+		if _, ok := f.Field(name); !ok {
+			t.Errorf("sys_enter_read without tracefs lacks %s", name)
+		}
+	}
+	for _, ev := range []string{"sys_enter_no_such", "sys_exit_no_such"} {
 		if _, err := noTraceFS(t).TracepointFormat("syscalls", ev); !errors.Is(err, kernel.ErrNotFound) {
 			t.Errorf("%s: err %v, want ErrNotFound", ev, err)
 		}

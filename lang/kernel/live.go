@@ -49,6 +49,7 @@ type Live struct {
 	ksyms   lazy[map[string]uint64]
 	formats cache[Tracepoint, *Format]
 	elfSyms cache[elfKey, []Symbol]
+	sysFmts syscallFormats
 }
 
 // sources are the files a Live reads: the machine's for [NewLive], a
@@ -341,6 +342,17 @@ func (l *Live) TracepointFormat(category, event string) (*Format, error) {
 		}
 		if btfErr != nil {
 			return nil, errors.Join(traceErr, btfErr)
+		}
+		if category == "syscalls" {
+			// Syscall arguments are ABI: the embedded formats hold for
+			// every kernel, where BTF lacks most of them.
+			if data, ok := l.sysFmts.format(event); ok {
+				f, err := b.parseFormat(category, event, data)
+				if f != nil {
+					f.FromBTF = true // not from this machine's tracefs
+				}
+				return f, err
+			}
 		}
 		return b.format(category, event)
 	})

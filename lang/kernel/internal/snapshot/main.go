@@ -137,7 +137,28 @@ func writeTraceFS(out, dir string, s *stats) error {
 	if err := archive.Write(&buf, files); err != nil {
 		return err
 	}
-	return writeGzip(filepath.Join(out, kernel.FixtureTraceFS), buf.Bytes())
+	if err := writeGzip(filepath.Join(out, kernel.FixtureTraceFS), buf.Bytes()); err != nil {
+		return err
+	}
+	return writeSyscalls(files)
+}
+
+// writeSyscalls writes the formats of the syscalls tracepoints into the
+// kernel package, which embeds them: syscall arguments are ABI, the same
+// on every kernel, and BTF does not describe most of them, so they are
+// what bt falls back on when tracefs cannot be read (editors, non-root).
+func writeSyscalls(files []archive.File) error {
+	var sys []archive.File
+	for _, f := range files {
+		if strings.HasPrefix(f.Name, "events/syscalls/") {
+			sys = append(sys, f)
+		}
+	}
+	var buf bytes.Buffer
+	if err := archive.Write(&buf, sys); err != nil {
+		return err
+	}
+	return writeGzip(filepath.Join("lang", "kernel", kernel.SyscallFormats), buf.Bytes())
 }
 
 // writeGzip writes data compressed, without a timestamp so that the same
