@@ -87,7 +87,7 @@ type parser struct {
 	// is missing, nor a group that its closing bracket is.
 	errPos    token.Pos
 	stmtStart token.Pos
-	depth int // expression nesting, bounded by maxDepth
+	depth     int // expression nesting, bounded by maxDepth
 	// casts memoises isCast by position: nested speculation would
 	// otherwise take time exponential in the nesting depth.
 	casts map[token.Pos]bool
@@ -900,7 +900,7 @@ func (p *parser) parseExpr() ast.Expr {
 		pos := p.pos
 		p.error(pos, pos+token.Pos(len(p.lit)), "E122", "expression nested too deeply (more than %d levels)", maxDepth)
 		p.skipNested()
-		return &ast.BadExpr{From: pos, To: p.prevEnd}
+		return &ast.BadExpr{From: pos, To: max(pos, p.prevEnd)}
 	}
 	p.depth++
 	defer func() { p.depth-- }()
