@@ -116,18 +116,25 @@ func (c *checker) groupNames() string {
 func (c *checker) run() {
 	c.prologue()
 	c.collectProbes()
-	for pass := 0; pass < maxPasses; pass++ {
+	// Every pass reports; a pass that learns something about a map (a
+	// probe read it before the probe that writes it was checked) drops
+	// its diagnostics and the next pass starts over with the types
+	// learned. Most programs take two passes: one to learn, one that
+	// confirms and reports.
+	kept := len(c.errs) // the attach points' diagnostics, reported once
+	c.report = true
+	for pass := 0; ; pass++ {
 		c.changed = false
-		c.report = false
+		c.reportPrologue()
 		c.checkBodies()
-		if !c.changed {
+		if !c.changed || pass == maxPasses-1 {
 			break
 		}
+		c.errs = c.errs[:kept]
+		for _, m := range c.prog.MapOrder {
+			m.Refs, m.Writes, m.Decl, m.signWarned = nil, nil, nil, false
+		}
 	}
-	// The reporting pass: map types are now as complete as they get.
-	c.report = true
-	c.reportPrologue()
-	c.checkBodies()
 	c.checkMaps()
 }
 

@@ -17,6 +17,10 @@ func (c *checker) lookupMap(x *ast.MapExpr) *Map {
 		m = &Map{Name: name, First: x}
 		c.prog.Maps[name] = m
 		c.prog.MapOrder = append(c.prog.MapOrder, m)
+	} else if m.Decl != nil && m.First == m.Decl.Map && x != m.Decl.Map {
+		// First is the first use in code; a declaration only stands in
+		// until there is one.
+		m.First = x
 	}
 	return m
 }
@@ -196,7 +200,10 @@ func (c *checker) learnValue(target ast.Expr, m *Map, vt types.Type, rhs ast.Exp
 	if types.IsInvalid(vt) {
 		// The value had an error of its own; do not also call the map
 		// undefined where it is read.
-		m.poisoned = true
+		if !m.poisoned {
+			m.poisoned = true
+			c.changed = true // reads before this write must not say undefined
+		}
 		return
 	}
 	if vt == types.Void || vt == types.None {
