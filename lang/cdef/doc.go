@@ -15,7 +15,12 @@
 //     [Result.Defines] (bodies kept as text: sema re-parses them as
 //     bpftrace expressions).
 //   - #include is recorded in [Result.Includes] and not read: bt takes
-//     kernel types from BTF through [Options] instead of from headers. An
+//     kernel types from BTF through [Options] instead of from headers.
+//     The object-like macros scripts take from standard headers (AF_INET
+//     from <sys/socket.h>, ENOENT from <errno.h>, O_CREAT, SIGKILL,
+//     TASK_RUNNING from the kernel's <linux/sched.h>, ...) come from a
+//     table of well-known constants, defined by an active #include of
+//     their header; see [KnownHeaders] and headers.go. An
 //     include of a well-known header defines the constants bt knows for
 //     it (AF_INET for <sys/socket.h>, ...; see [HeaderMacros]).
 //   - #error reports an error, #warning a warning, #pragma and #line are
