@@ -738,12 +738,23 @@ const joinMax = 16
 
 // sendEvent writes [id, args...] to the ring buffer, each argument in an
 // 8-byte aligned slot of its storage type, and counts a loss on failure.
+// Strings and tuples whose type the checker knows are evaluated straight
+// into their slots.
 func (g *gen) sendEvent(e *plan.Event, args []ast.Expr) {
 	vals := make([]*val, len(args))
 	size := 8
 	for i, a := range args {
-		vals[i] = g.expr(a)
-		st := g.c.storage(g.eventType(a, vals[i].t))
+		var st types.Type
+		switch t := g.typeOf(a).(type) {
+		case *types.String, *types.Tuple:
+			if t.Size() > 0 && e.Kind != plan.EventExit {
+				st = g.c.storage(t)
+			}
+		}
+		if st == nil {
+			vals[i] = g.expr(a)
+			st = g.c.storage(g.eventType(a, vals[i].t))
+		}
 		if e.Kind == plan.EventExit {
 			st = types.Int64
 		}
@@ -754,11 +765,19 @@ func (g *gen) sendEvent(e *plan.Event, args []ast.Expr) {
 	base, off := g.addrOf(rec)
 	if fitsImm(int64(e.ID)) {
 		g.st(base, off, int32(e.ID), asm.DWord)
+	} else {
+		t := g.newReg()
+		g.movImm(t, int64(e.ID))
+		g.stx(base, off, t, asm.DWord)
 	}
 	pos := 8
 	for i, v := range vals {
 		slot := rec.at(pos, slotSize(e.Args[i]))
-		g.storeAs(slot, v, e.Args[i])
+		if v == nil {
+			g.exprTo(args[i], slot, e.Args[i])
+		} else {
+			g.storeAs(slot, v, e.Args[i])
+		}
 		pos += slot.size
 	}
 	g.output(rec, size)

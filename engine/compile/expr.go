@@ -908,9 +908,8 @@ func (g *gen) tuple(elems []ast.Expr, t types.Type) *val {
 	}
 	m := g.alloc(slotSize(tt))
 	for i, e := range elems {
-		v := g.expr(e)
 		off := int(tt.Offset(i))
-		g.storeAs(m.at(off, slotSize(tt.Elems[i])), v, tt.Elems[i])
+		g.exprTo(e, m.at(off, slotSize(tt.Elems[i])), tt.Elems[i])
 	}
 	return memVal(t, m)
 }
@@ -985,4 +984,75 @@ func (g *gen) blockValue(b *ast.Block) *val {
 		return imm(types.None, 0)
 	}
 	return g.expr(b.Value)
+}
+
+// exprTo evaluates x into m, a slot of type t: straight into m when x
+// produces bytes in memory (comm, str(), tuples), so that they are not
+// copied again; else as a value stored there.
+func (g *gen) exprTo(x ast.Expr, m mem, t types.Type) {
+	x = ast.Unparen(x)
+	if _, ok := g.info.Consts[x]; ok {
+		g.storeAs(m, g.expr(x), t)
+		return
+	}
+	st, isStr := t.(*types.String)
+	switch e := x.(type) {
+	case *ast.Ident:
+		if isStr && e.Name == "comm" && g.isBuiltinIdent(e) && m.size >= 16 && st.Len >= 16 {
+			g.commTo(m)
+			return
+		}
+	case *ast.CallExpr:
+		callee := g.info.Calls[e]
+		if callee == nil || callee.Builtin == nil || g.info.Expansions[e] != nil {
+			break
+		}
+		switch callee.Builtin.Name {
+		case "comm":
+			if isStr && len(e.Args) == 0 && m.size >= 16 && st.Len >= 16 {
+				g.commTo(m)
+				return
+			}
+		case "str":
+			rt, ok := g.typeOf(e).(*types.String)
+			if !isStr || !ok || int(rt.Len) > m.size || !isScalar(g.typeOf(e.Args[0])) {
+				break
+			}
+			if len(e.Args) > 1 {
+				if _, ok := g.constInt(e.Args[1]); !ok {
+					break
+				}
+			}
+			v := g.expr(e.Args[0])
+			g.zero(m)
+			g.ptrTo(r1, m)
+			g.movImm(r2, rt.Len)
+			g.into(r3, v)
+			g.call(readFn(spaceOf(v.t), true))
+			return
+		}
+	case *ast.TupleExpr:
+		tt := tupleOf(t)
+		if tt == nil || len(tt.Elems) != len(e.Elems) || m.size < slotSize(tt) {
+			break
+		}
+		for i, el := range e.Elems {
+			g.exprTo(el, m.at(int(tt.Offset(i)), slotSize(tt.Elems[i])), tt.Elems[i])
+		}
+		return
+	}
+	g.storeAs(m, g.expr(x), t)
+}
+
+// commTo writes comm into m, NUL padded.
+func (g *gen) commTo(m mem) {
+	g.ptrTo(r1, m)
+	g.movImm(r2, 16)
+	g.call(asm.FnGetCurrentComm)
+	g.zeroTail(m, 16)
+}
+
+func (g *gen) isBuiltinIdent(id *ast.Ident) bool {
+	o := g.info.Idents[id]
+	return o != nil && o.Kind == sema.ObjBuiltin
 }

@@ -67,7 +67,7 @@ func (g *gen) mapKey(um *umap, keys []ast.Expr, extra int) mem {
 	size := slotSize(um.Key)
 	m := g.alloc(size + extra)
 	if len(keys) == 1 {
-		g.storeAs(m.at(0, size), g.expr(keys[0]), um.Key)
+		g.exprTo(keys[0], m.at(0, size), um.Key)
 		return m
 	}
 	tt, _ := um.Key.(*types.Tuple)
@@ -77,7 +77,7 @@ func (g *gen) mapKey(um *umap, keys []ast.Expr, extra int) mem {
 	}
 	for i, k := range keys {
 		off := int(tt.Offset(i))
-		g.storeAs(m.at(off, slotSize(tt.Elems[i])), g.expr(k), tt.Elems[i])
+		g.exprTo(k, m.at(off, slotSize(tt.Elems[i])), tt.Elems[i])
 	}
 	return m
 }
@@ -482,19 +482,20 @@ func (g *gen) bucket(agg *types.Agg, call *ast.CallExpr, x reg) reg {
 		g.mark(next)
 	}
 	// l -= k; x' = (x >> l) & (2^k - 1); idx = ((l+1) << k) + x' + 1
+	g.mov(r, l)
 	if k > 0 {
 		g.aluImm(asm.Sub, l, k)
-	}
-	g.mov(t, x)
-	g.alu(asm.RSh, t, l)
-	g.aluImm(asm.And, t, (1<<k)-1)
-	g.mov(r, l)
-	g.aluImm(asm.Add, r, 1)
-	if k > 0 {
+		g.aluImm(asm.Sub, r, k)
+		g.mov(t, x)
+		g.alu(asm.RSh, t, l)
+		g.aluImm(asm.And, t, (1<<k)-1)
+		g.aluImm(asm.Add, r, 1)
 		g.aluImm(asm.LSh, r, k)
+		g.alu(asm.Add, r, t)
+		g.aluImm(asm.Add, r, 1)
+	} else {
+		g.aluImm(asm.Add, r, 2)
 	}
-	g.alu(asm.Add, r, t)
-	g.aluImm(asm.Add, r, 1)
 	g.ja(done)
 	g.mark(small)
 	g.mov(r, x)

@@ -98,6 +98,12 @@ var helperArgs = map[asm.BuiltinFunc]int{
 	asm.FnStrncmp: 3, asm.FnPerfEventOutput: 5,
 }
 
+// isMove says whether in copies one register into another.
+func isMove(in *insn) bool {
+	op := in.ins.OpCode
+	return op.Class() == asm.ALU64Class && op.ALUOp() == asm.Mov && op.Source() == asm.RegSource
+}
+
 func isJump(in *insn) bool {
 	op := in.ins.OpCode
 	if !op.Class().IsJump() {
@@ -306,10 +312,15 @@ func allocateWith(insns []insn, nregs int, stackUsed int, reserved uint16) ([]in
 		}
 		iv.start, iv.end = min(iv.start, i), max(iv.end, i)
 	}
-	var physBusy [6][]int // prefix counts: instructions where Rk is live or written
+	// For R0-R5: gapBusy[i] holds those live after instruction i or
+	// written by it (a value occupies the gaps between its definition and
+	// its last use); opBusy[i] adds those i reads, for the registers
+	// spill code may use at i.
+	var physBusy [6][]int // prefix counts of gapBusy per register
 	for k := range physBusy {
 		physBusy[k] = make([]int, len(insns)+1)
 	}
+	gapBusy := make([]uint8, len(insns))
 	busyAt := make([]uint8, len(insns))
 	var calls []int
 	live := newBitset(nbits)
@@ -318,7 +329,6 @@ func allocateWith(insns []insn, nregs int, stackUsed int, reserved uint16) ([]in
 		for i := b.end - 1; i >= b.start; i-- {
 			uses, def, call := operands(&insns[i])
 			var mask uint8
-			// Live after i and written at i.
 			live.each(func(r int) {
 				if r < int(vbase) {
 					if r <= int(r5) {
@@ -337,11 +347,11 @@ func allocateWith(insns []insn, nregs int, stackUsed int, reserved uint16) ([]in
 			}
 			if call {
 				calls = append(calls, i)
-				mask |= 0x3f
 				for r := r0; r <= r5; r++ {
 					live.clear(int(r))
 				}
 			}
+			gapBusy[i] = mask
 			for _, u := range uses {
 				if u >= 0 && u != r10 {
 					live.set(int(u))
@@ -351,10 +361,13 @@ func allocateWith(insns []insn, nregs int, stackUsed int, reserved uint16) ([]in
 					}
 				}
 			}
+			if call {
+				mask = 0x3f
+			}
 			busyAt[i] = mask
 		}
 	}
-	for i, m := range busyAt {
+	for i, m := range gapBusy {
 		for k := range physBusy {
 			physBusy[k][i+1] = physBusy[k][i]
 			if m&(1<<k) != 0 {
@@ -386,10 +399,17 @@ func allocateWith(insns []insn, nregs int, stackUsed int, reserved uint16) ([]in
 		iv.phys = noReg
 		iv.slot = -(stackUsed + 8*slots)
 	}
+	// physFree says whether machine register k (R0-R5) is free over the
+	// gaps iv occupies: from its first instruction to before its last
+	// (and at its only one, for a value never read).
+	physFree := func(k reg, iv *interval) bool {
+		last := max(iv.start, iv.end-1)
+		return physBusy[k][last+1]-physBusy[k][iv.start] == 0
+	}
 	free := func(iv *interval) (reg, bool) {
 		if !iv.across {
 			for k := r0; k <= r5; k++ {
-				if !inUse[k] && reserved&(1<<k) == 0 && physBusy[k][iv.end+1]-physBusy[k][iv.start] == 0 {
+				if !inUse[k] && reserved&(1<<k) == 0 && physFree(k, iv) {
 					return k, true
 				}
 			}
@@ -426,7 +446,7 @@ func allocateWith(insns []insn, nregs int, stackUsed int, reserved uint16) ([]in
 			if a.end <= iv.end || a.phys < r6 && iv.across {
 				continue
 			}
-			if a.phys <= r5 && physBusy[a.phys][iv.end+1]-physBusy[a.phys][iv.start] != 0 {
+			if a.phys <= r5 && !physFree(a.phys, iv) {
 				continue
 			}
 			if victim == nil || a.end > victim.end {
@@ -536,7 +556,9 @@ func peephole(insns []insn) []insn {
 		carry = nil
 		op := in.ins.OpCode
 		selfMove := op.Class() == asm.ALU64Class && op.ALUOp() == asm.Mov && op.Source() == asm.RegSource && in.dst == in.src
-		nextJump := op.Class() == asm.JumpClass && op.JumpOp() == asm.Ja && i+1 < len(insns) && slices.Contains(insns[i+1].labels, in.target)
+		// Any jump to the next instruction, conditional or not, does
+		// nothing.
+		nextJump := isJump(&in) && op.JumpOp() != asm.Exit && in.target != "" && i+1 < len(insns) && slices.Contains(insns[i+1].labels, in.target)
 		if (selfMove || nextJump) && i+1 < len(insns) {
 			carry = in.labels
 			continue

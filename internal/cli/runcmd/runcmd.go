@@ -69,7 +69,7 @@ attached (--no-sync-start turns this off).`,
 	f.BoolVar(&o.unsafe, "unsafe", false, "allow unsafe functions (system, signal, ...)")
 	f.BoolVarP(&o.warnings, "warnings", "k", false, "report helper errors at run time")
 	f.BoolVar(&o.noWarnings, "no-warnings", false, "do not print warnings")
-	f.BoolVarP(&o.debug, "debug", "d", false, "print the generated instructions of every program")
+	f.BoolVarP(&o.debug, "debug", "d", false, "print the maps and the instructions of every program, then exit")
 	f.BoolVarP(&o.list, "list", "l", false, "list probes matching the pattern given as argument")
 	f.BoolVar(&o.dryRun, "dry-run", false, "load and attach, then exit")
 	f.IntSliceVarP(&o.pids, "pid", "p", nil, "trace only process `PID` (repeatable)")
@@ -128,9 +128,9 @@ func run(cmd *cobra.Command, o options, args []string) error {
 		return cli.Exit(cli.ExitFindings)
 	}
 	if o.debug {
-		for _, prog := range p.Programs {
-			fmt.Fprintf(cmd.OutOrStdout(), "%s (%s):\n%v\n", prog.Name, prog.Attach, prog.Spec.Instructions)
-		}
+		// As bpftrace 0.17's -d: print and stop.
+		fmt.Fprint(cmd.OutOrStdout(), compile.Listing(p))
+		return nil
 	}
 	if os.Geteuid() != 0 {
 		return cli.Usagef("bt run needs root (CAP_BPF and CAP_PERFMON) to load programs; try sudo")
