@@ -120,9 +120,15 @@ func (t *Tracer) Kill() {
 	}
 }
 
-// WaitReady polls ready until it says yes, the process ends or ctx ends.
+// WaitReady polls ready every 5 ms until it says yes, the process ends
+// or ctx ends.
 func (t *Tracer) WaitReady(ctx context.Context, ready func(*Tracer) (bool, error)) error {
-	tick := time.NewTicker(5 * time.Millisecond)
+	return t.WaitReadyEvery(ctx, ready, 5*time.Millisecond)
+}
+
+// WaitReadyEvery is WaitReady polling every interval.
+func (t *Tracer) WaitReadyEvery(ctx context.Context, ready func(*Tracer) (bool, error), interval time.Duration) error {
+	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	var last error
 	for {
