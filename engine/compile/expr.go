@@ -49,15 +49,77 @@ func (g *gen) constInt(x ast.Expr) (int64, bool) {
 	if !ok || k.IsStr {
 		return 0, false
 	}
+	if b, ok := ast.Unparen(x).(*ast.BinaryExpr); ok {
+		if v, ok := g.foldCompare(b); ok {
+			return v, true
+		}
+	}
 	return k.Int, true
+}
+
+// foldCompare computes a comparison of two constants as the kernel
+// would: unsigned unless both sides are signed (the checker's folding
+// compares everything as signed).
+func (g *gen) foldCompare(x *ast.BinaryExpr) (int64, bool) {
+	switch x.Op {
+	case token.EQL, token.NEQ, token.LSS, token.GTR, token.LEQ, token.GEQ:
+	default:
+		return 0, false
+	}
+	a, ok1 := g.constInt(x.X)
+	b, ok2 := g.constInt(x.Y)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	lt, rt := g.typeOf(x.X), g.typeOf(x.Y)
+	// Extend each side as its type says.
+	if it, ok := lt.(*types.Int); ok && it.Bits < 64 && !it.Signed {
+		a = int64(uint64(a) << (64 - it.Bits) >> (64 - it.Bits))
+	}
+	if it, ok := rt.(*types.Int); ok && it.Bits < 64 && !it.Signed {
+		b = int64(uint64(b) << (64 - it.Bits) >> (64 - it.Bits))
+	}
+	var r bool
+	if g.compareSigned(x) {
+		switch x.Op {
+		case token.LSS:
+			r = a < b
+		case token.GTR:
+			r = a > b
+		case token.LEQ:
+			r = a <= b
+		case token.GEQ:
+			r = a >= b
+		}
+	} else {
+		ua, ub := uint64(a), uint64(b)
+		switch x.Op {
+		case token.LSS:
+			r = ua < ub
+		case token.GTR:
+			r = ua > ub
+		case token.LEQ:
+			r = ua <= ub
+		case token.GEQ:
+			r = ua >= ub
+		}
+	}
+	switch x.Op {
+	case token.EQL:
+		r = a == b
+	case token.NEQ:
+		r = a != b
+	}
+	return b2i(r), true
 }
 
 // expr generates x and returns its value.
 func (g *gen) expr(x ast.Expr) *val {
 	t := g.typeOf(x)
 	if k, ok := g.info.Consts[x]; ok {
-		if !k.IsStr && isScalar(t) {
-			return imm(t, k.Int)
+		if !k.IsStr && (isScalar(t) || t == types.Bool) {
+			v, _ := g.constInt(x)
+			return imm(t, v)
 		}
 		if k.IsStr && types.IsString(t) {
 			return g.stringConst(k.Str, t)
@@ -197,7 +259,7 @@ func (g *gen) allocVars(n ast.Node) {
 			case *ast.ForStmt:
 				loops = append(loops, x)
 				if x.Var != nil {
-					walk(x.Var, depth)
+					walk(x.Var, depth+1) // the callback writes it
 				}
 				if x.Iter != nil {
 					walk(x.Iter, depth)
@@ -512,16 +574,28 @@ func (g *gen) condJump(x ast.Expr, target string) {
 }
 
 // compareSigned says whether a comparison is signed: both sides signed,
-// where a non-negative constant takes the other side's sign.
+// where a literal takes the other side's sign.
 func (g *gen) compareSigned(x *ast.BinaryExpr) bool {
 	ls, rs := isSignedType(g.typeOf(x.X)), isSignedType(g.typeOf(x.Y))
-	if k, ok := g.constInt(x.X); ok && k >= 0 {
+	if isLiteral(x.X) {
 		ls = rs
 	}
-	if k, ok := g.constInt(x.Y); ok && k >= 0 {
+	if isLiteral(x.Y) {
 		rs = ls
 	}
 	return ls && rs
+}
+
+// isLiteral says whether x is an integer literal, whose sign adapts to
+// what it is compared with.
+func isLiteral(x ast.Expr) bool {
+	switch x := ast.Unparen(x).(type) {
+	case *ast.IntLit:
+		return true
+	case *ast.UnaryExpr:
+		return x.Op == token.SUB && isLiteral(x.X)
+	}
+	return false
 }
 
 // compareJump jumps to target when the comparison is false.
