@@ -19,6 +19,7 @@ type Case struct {
 	Args     []string // positional parameters after the script
 	Env      []string // extra environment for both tracers
 	Unsafe   bool     // pass --unsafe to both
+	Cmd      string   // -c CMD for both: each runs its own child
 	Skip     string   // skip reason, "" to run
 	Rules    []Rule   // normalisations, in order
 	expect   []string // regexps, before placeholders are replaced
@@ -48,6 +49,8 @@ const (
 //	args       positional parameters, split on spaces
 //	env        NAME=VALUE for both tracers (repeatable)
 //	unsafe     (no value) run both with --unsafe
+//	cmd        a command each tracer runs as its child (-c); the run ends
+//	           when it exits
 //	skip       the reason the case is skipped ("bt: not supported yet: X")
 //	normalize  REGEXP => REPLACEMENT, a Go regexp in multi-line mode applied
 //	           to both outputs, for values that legitimately differ
@@ -112,6 +115,8 @@ func (c *Case) directive(key, val string) error {
 		c.Env = append(c.Env, val)
 	case "unsafe":
 		c.Unsafe = true
+	case "cmd":
+		c.Cmd = val
 	case "skip":
 		c.Skip = val
 	case "normalize":

@@ -114,6 +114,9 @@ func (r *caseRun) run(t *testing.T) {
 	if r.c.Unsafe {
 		flags = append(flags, "--unsafe")
 	}
+	if r.c.Cmd != "" {
+		flags = append(flags, "-c", Expand(r.c.Cmd, r.comm, r.dir))
+	}
 	btArgv := append(append([]string{r.bt, "run", "--compat", "0.17"}, flags...), file)
 	bpArgv := append(append([]string{r.bpftrace}, flags...), file)
 

@@ -52,6 +52,7 @@ var opArgs = map[string]string{
 	"close":   "n",   // close N: close(-1), failing with EBADF
 	"exec":    "s..", // exec PATH ARGV0 ARGS...: run a child and wait
 	"execas":  "s..", // execas NAME PATH ARGS...: run PATH through a symlink NAME (its comm) in a new directory under {{dir}}, and wait
+	"spawnas": "s..", // spawnas NAME PATH ARGS...: as execas, but leave it running once it reads its standard input, until the workload ends
 }
 
 // Parse parses a workload: ops separated by ";", each a name and its
@@ -195,24 +196,71 @@ func runOp(op Op, dir string) error {
 		cmd.Args[0] = op.Argv[1]
 		return cmd.Run()
 	case "execas":
-		if len(op.Argv) < 2 {
-			return fmt.Errorf("want NAME PATH ARGS...")
-		}
-		sub, err := os.MkdirTemp(dir, "exec")
+		cmd, err := commandAs(op, dir)
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(sub)
-		name := filepath.Join(sub, op.Argv[0])
-		if err := os.Symlink(op.Argv[1], name); err != nil {
-			return err
-		}
-		cmd := exec.Command(name, op.Argv[2:]...)
-		cmd.Stdout = nil
 		return cmd.Run()
+	case "spawnas":
+		return spawn(op, dir)
 	}
 	return nil
 }
+
+// commandAs is the command of execas and spawnas: op.Argv[1:] run through
+// a symlink named op.Argv[0].
+func commandAs(op Op, dir string) (*exec.Cmd, error) {
+	if len(op.Argv) < 2 {
+		return nil, fmt.Errorf("want NAME PATH ARGS...")
+	}
+	sub, err := os.MkdirTemp(dir, "exec")
+	if err != nil {
+		return nil, err
+	}
+	name := filepath.Join(sub, op.Argv[0])
+	if err := os.Symlink(op.Argv[1], name); err != nil {
+		return nil, err
+	}
+	return exec.Command(name, op.Argv[2:]...), nil
+}
+
+// spawn starts a child that stays until this process ends (its standard
+// input is a pipe that closes then), and waits until it blocks reading
+// that pipe: then it has done its start-up work. Tracers that resolve its
+// symbols when they print still find it.
+func spawn(op Op, dir string) error {
+	cmd, err := commandAs(op, dir)
+	if err != nil {
+		return err
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	cmd.Stdin = r
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	r.Close()
+	spawned = append(spawned, w) // kept open: closed by exit
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		// /proc/PID/syscall starts with "0 0x0" while it blocks in
+		// read(0, ...).
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/syscall", cmd.Process.Pid))
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(string(b), "0 0x0 ") {
+			return nil
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return fmt.Errorf("%s does not read its standard input", op.Argv[1])
+}
+
+// spawned holds the write ends of the spawned children's standard input.
+var spawned []*os.File
 
 func repeat(n int, f func()) {
 	for range n {
