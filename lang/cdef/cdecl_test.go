@@ -171,7 +171,7 @@ func TestCDiagnostics(t *testing.T) {
 		name, src string
 		want      []string
 	}{
-		{"missing semicolon", "struct s { int a }", []string{"1:18 E156 expected ';' after struct member, found '}'"}},
+		{"last member without semicolon", "struct s { int a }", nil},
 		{"missing semicolon mid", "struct s {\n\tint a\n\tint b;\n};", []string{"3:2 E156 expected ';' after struct member, found \"int\""}},
 		{"unknown type", "struct s {\n\tfoo_t x;\n\tint y;\n};", []string{"2:2 E157 unknown type name \"foo_t\""}},
 		{"bad combination", "struct s { unsigned float x; };", []string{"1:12 E156 invalid combination of type specifiers \"unsigned float\""}},

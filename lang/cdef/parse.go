@@ -240,6 +240,11 @@ func (c *cparser) parseMember(ms []member) []member {
 		}
 		c.next()
 	}
+	if c.tok.is("}") {
+		// clang accepts the last member without its ';' (a warning that
+		// bpftrace does not show), and scripts rely on it.
+		return ms
+	}
 	if !c.expect("E156", ";", "after struct member") {
 		c.syncMember()
 	}

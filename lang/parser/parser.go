@@ -1174,6 +1174,9 @@ func (p *parser) parsePrimary() ast.Expr {
 		// (a record of the script's settings) in expressions.
 		id := &ast.Ident{NamePos: p.pos, Name: p.lit}
 		p.next()
+		if p.tok == token.LPAREN {
+			return p.parseCall(id) // config()
+		}
 		return id
 	}
 	pos := p.pos

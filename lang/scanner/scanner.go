@@ -268,14 +268,17 @@ func (s *Scanner) cDefinitionEnd(off int) int {
 func (s *Scanner) cDefinitionTail(i int) int {
 	end := i
 	j := s.skipSpaceComments(i)
-	if indexFrom(s.src[:min(len(s.src), j+13)], j, "__attribute__") == j {
+	for indexFrom(s.src[:min(len(s.src), j+13)], j, "__attribute__") == j {
+		// Any number of __attribute__((...)) groups.
 		k := s.skipSpaceComments(j + 13)
-		if s.peekAt(k) == '(' {
-			if k = s.balanced(k); k > 0 {
-				end = k
-				j = s.skipSpaceComments(k)
-			}
+		if s.peekAt(k) != '(' {
+			break
 		}
+		if k = s.balanced(k); k < 0 {
+			break
+		}
+		end = k
+		j = s.skipSpaceComments(k)
 	}
 	// Declarators after the brace (struct x { } y;) are not bpftrace; stop
 	// at the brace or take the ';'.

@@ -101,6 +101,9 @@ func (c *checker) compound(s *ast.AssignStmt, lt, rt types.Type) {
 	if types.IsInvalid(lt) || types.IsInvalid(rt) {
 		return
 	}
+	if isPtr(lt) && intLike(rt) && (s.Tok == token.ADDASSIGN || s.Tok == token.SUBASSIGN) {
+		return // pointer arithmetic: $p += 1
+	}
 	if !intLike(lt) || !intLike(rt) {
 		c.errorf(s, "E305", "the '%s' operator cannot be used on %s and %s", s.Tok, lt, rt)
 	}
@@ -109,9 +112,13 @@ func (c *checker) compound(s *ast.AssignStmt, lt, rt types.Type) {
 func (c *checker) assignToMap(s *ast.AssignStmt, lhs ast.Expr) {
 	m, keys := c.mapTarget(lhs)
 	var vt types.Type
-	if call, ok := ast.Unparen(s.RHS).(*ast.CallExpr); ok && s.Tok == token.ASSIGN && c.isAgg(call) {
-		vt = c.call(call, true)
-		c.info.Types[s.RHS] = vt
+	if call := c.aggValue(s.RHS); call != nil && s.Tok == token.ASSIGN {
+		// @m = count(), or a block whose value is one: { ...; avg($a) }.
+		if c.aggCalls == nil {
+			c.aggCalls = map[*ast.CallExpr]bool{}
+		}
+		c.aggCalls[call] = true
+		vt = c.expr(s.RHS)
 	} else {
 		vt = c.expr(s.RHS)
 		if s.Tok != token.ASSIGN {
@@ -120,10 +127,7 @@ func (c *checker) assignToMap(s *ast.AssignStmt, lhs ast.Expr) {
 				cur = readType(m.Value)
 			}
 			c.compound(s, cur, vt)
-			vt = types.Int64
-			if m.Value != nil {
-				vt = cur
-			}
+			vt = cur
 		} else if a, ok := vt.(*types.Agg); ok {
 			// @a = @b where @b counts: the value is read as an integer.
 			vt = readType(a)
@@ -142,4 +146,20 @@ func (c *checker) isAgg(call *ast.CallExpr) bool {
 	}
 	b, ok := builtins.Lookup(call.Fun.Name)
 	return ok && b.Kind == builtins.Agg
+}
+
+// aggValue returns the aggregation call that is the value of x: x itself,
+// or the trailing expression of a block.
+func (c *checker) aggValue(x ast.Expr) *ast.CallExpr {
+	switch x := ast.Unparen(x).(type) {
+	case *ast.CallExpr:
+		if c.isAgg(x) {
+			return x
+		}
+	case *ast.Block:
+		if x.Value != nil {
+			return c.aggValue(x.Value)
+		}
+	}
+	return nil
 }

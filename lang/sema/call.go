@@ -2,6 +2,7 @@ package sema
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/bt-tools/bt/lang/token"
 
@@ -22,17 +23,26 @@ type Callee struct {
 func (c *checker) call(x *ast.CallExpr, agg bool) types.Type {
 	name := x.Fun.Name
 	if decls := c.prog.Macros[name]; len(decls) > 0 {
-		if d := c.pickMacro(x, decls); d != nil {
+		_, isBuiltin := builtins.Lookup(name)
+		if d := c.pickMacro(x, decls, !isBuiltin); d != nil {
 			c.info.Calls[x] = &Callee{Macro: d}
 			return c.expandMacro(x, d, x.Args)
 		}
-		return types.Invalid
+		if !isBuiltin {
+			return types.Invalid
+		}
+		// No overload fits: a user macro only overrides the builtin it
+		// has the signature of (cpu(x) leaves cpu() alone).
 	}
+	name = strings.TrimPrefix(name, "__builtin_") // the stdlib's spelling of the builtins
 	if fn := c.prog.Fns[name]; fn != nil {
 		c.info.Calls[x] = &Callee{Fn: fn}
 		return c.callFn(x, fn)
 	}
 	b, ok := builtins.Lookup(name)
+	if ok && b.Kind == builtins.Var && x.Fun.Name != name && len(x.Args) == 0 {
+		return c.builtinVar(x.Fun, b) // __builtin_comm()
+	}
 	if !ok {
 		for _, a := range x.Args {
 			c.arg(a)

@@ -43,10 +43,10 @@ type checker struct {
 	cErrs      diag.List // from the C prologue, reported on the last pass
 	configErrs diag.List
 
-	forDepth    int                 // for-loop bodies run as callbacks without ctx
-	defineCache map[string]ast.Expr // parsed #define bodies
-	argNodes    map[ast.Node]bool   // nodes of macro arguments substituted into a body
-	callerScope *scope              // the scope those arguments are evaluated in
+	forDepth    int                    // for-loop bodies run as callbacks without ctx
+	defineCache map[string]ast.Expr    // parsed #define bodies
+	args        map[ast.Node]argOrigin // nodes of macro arguments substituted into bodies
+	aggCalls    map[*ast.CallExpr]bool // aggregation calls that are the value of a map assignment
 }
 
 func newChecker(file *token.File, f *ast.File, opts Options) *checker {
@@ -214,11 +214,19 @@ func (c *checker) checkProbeCount() {
 	n := 0
 	var last *ast.Probe
 	for _, p := range c.prog.Probes {
+		multi := map[*ast.AttachPoint]bool{}
 		for _, pt := range p.Points {
-			if pt.Err == nil && !pt.AP.Provider.Special {
-				n++
-				last = p.Decl
+			if pt.Err != nil || pt.AP.Provider.Special {
+				continue
 			}
+			if isMulti(pt.Source, pt.AP) {
+				if multi[pt.Source] {
+					continue // one kprobe_multi/uprobe_multi link for all matches
+				}
+				multi[pt.Source] = true
+			}
+			n++
+			last = p.Decl
 		}
 	}
 	if limit <= 0 || n <= int(limit) || last == nil {
@@ -260,7 +268,7 @@ func (c *checker) points(src *ast.AttachPoint) []*Point {
 			return []*Point{{Source: src, AP: ap, Err: err}}
 		}
 	}
-	if limit := c.prog.Config.MaxProbes; limit > 0 && int64(len(aps)) > limit {
+	if limit := c.prog.Config.MaxProbes; limit > 0 && int64(len(aps)) > limit && !isMulti(src, ap) {
 		// Over max_probes on its own (checkProbeCount reports it): the
 		// layouts of thousands of matches are not worth computing.
 		out := make([]*Point, len(aps))
@@ -501,4 +509,21 @@ func (c *checker) suggestTarget(ap *probes.AttachPoint) string {
 		return ap.Provider.Name + ":" + m
 	}
 	return ""
+}
+
+// isMulti reports whether the matches of a wildcard attach point share one
+// program and one multi link (kprobe_multi, uprobe_multi): kprobes and
+// kretprobes without a module, uprobes and uretprobes. They count as one
+// probe against max_probes.
+func isMulti(src *ast.AttachPoint, ap *probes.AttachPoint) bool {
+	if !probes.HasWildcard(src.Raw) {
+		return false
+	}
+	switch ap.Provider.Name {
+	case "kprobe", "kretprobe":
+		return ap.Module == "" || !strings.ContainsAny(ap.Module, "*[")
+	case "uprobe", "uretprobe":
+		return true
+	}
+	return false
 }

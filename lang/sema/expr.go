@@ -57,7 +57,7 @@ func (c *checker) expr1(x ast.Expr) types.Type {
 	case *ast.MapAccess:
 		return c.mapAccess(x)
 	case *ast.CallExpr:
-		return c.call(x, false)
+		return c.call(x, c.aggCalls[x])
 	case *ast.BinaryExpr:
 		return c.binary(x)
 	case *ast.UnaryExpr:
@@ -339,8 +339,12 @@ func comparable(a, b types.Type) bool {
 			return aa.Size() == bb.Size() && types.IsInt(aa.Elem) && types.IsInt(bb.Elem)
 		}
 	}
+	if _, ok := a.(*types.Buffer); ok {
+		_, ok := b.(*types.Buffer)
+		return ok // compared up to the shorter length
+	}
 	switch a.(type) {
-	case *types.Tuple, *types.Record, *types.Inet, *types.Stack, *types.Buffer:
+	case *types.Tuple, *types.Record, *types.Inet, *types.Stack:
 		return types.Identical(a, b)
 	case *types.Basic:
 		return types.Identical(a, b)
@@ -420,7 +424,7 @@ func (c *checker) incDec(x *ast.IncDecExpr) types.Type {
 			return types.Invalid
 		}
 		c.info.Types[target] = v.Type
-		if !intLike(v.Type) {
+		if !intLike(v.Type) && !isPtr(v.Type) {
 			c.errorf(x, "E305", "the '%s' operator cannot be used on %s", x.Tok, v.Type)
 		}
 		return v.Type
@@ -429,9 +433,13 @@ func (c *checker) incDec(x *ast.IncDecExpr) types.Type {
 		if m == nil {
 			return types.Invalid
 		}
-		c.assignMap(m, target, keys, types.Int64, nil)
+		vt := types.Type(types.Int64)
+		if m.Value != nil && isPtr(m.Value) {
+			vt = m.Value // @p++ steps a pointer
+		}
+		c.assignMap(m, target, keys, vt, nil)
 		t := c.expr(target)
-		if !types.IsInvalid(t) && !intLike(t) {
+		if !types.IsInvalid(t) && !intLike(t) && !isPtr(t) {
 			c.errorf(x, "E305", "the '%s' operator cannot be used on %s", x.Tok, t)
 		}
 		return t
@@ -479,6 +487,17 @@ func unify(a, b types.Type) (types.Type, bool) {
 	case isPtr(a) && isPtr(b):
 		return a, true
 	}
+	if ba, ok := a.(*types.Buffer); ok {
+		// Buffers of different sizes unify to the larger, as strings do.
+		if bb, ok := b.(*types.Buffer); ok {
+			return &types.Buffer{Len: max(ba.Len, bb.Len)}, true
+		}
+	}
+	if ra, ok := a.(*types.Record); ok {
+		if rb, ok := b.(*types.Record); ok {
+			return unifyRecords(ra, rb)
+		}
+	}
 	ta, ok1 := a.(*types.Tuple)
 	tb, ok2 := b.(*types.Tuple)
 	if ok1 && ok2 && len(ta.Elems) == len(tb.Elems) {
@@ -493,6 +512,28 @@ func unify(a, b types.Type) (types.Type, bool) {
 		return out, true
 	}
 	return nil, false
+}
+
+// unifyRecords unifies records with the same field names, in any order:
+// the first record's order wins.
+func unifyRecords(a, b *types.Record) (types.Type, bool) {
+	if len(a.Names) != len(b.Names) {
+		return nil, false
+	}
+	out := &types.Record{}
+	for i, name := range a.Names {
+		j := b.Index(name)
+		if j < 0 {
+			return nil, false
+		}
+		u, ok := unify(a.Elems[i], b.Elems[j])
+		if !ok {
+			return nil, false
+		}
+		out.Names = append(out.Names, name)
+		out.Elems = append(out.Elems, u)
+	}
+	return out, true
 }
 
 func asInt(t types.Type) *types.Int {

@@ -18,13 +18,7 @@ import (
 // retval, ctx, func, probe), builtin variables, zero-argument macros, C
 // #defines and enum constants, in that order.
 func (c *checker) ident(x *ast.Ident) types.Type {
-	if t, ok := c.contextIdent(x); ok {
-		return t
-	}
-	if b, ok := builtins.Lookup(x.Name); ok && b.Kind == builtins.Var {
-		c.info.Idents[x] = &Object{Kind: ObjBuiltin, Name: x.Name}
-		return c.builtinVar(x, b)
-	}
+	// A user macro without parameters overrides the builtin of its name.
 	if decls := c.prog.Macros[x.Name]; len(decls) > 0 {
 		for _, d := range decls {
 			if len(d.Params) == 0 {
@@ -32,6 +26,15 @@ func (c *checker) ident(x *ast.Ident) types.Type {
 				return c.expandMacro(x, d, nil)
 			}
 		}
+	}
+	// __builtin_comm is the stdlib's name for comm.
+	name := strings.TrimPrefix(x.Name, "__builtin_")
+	if t, ok := c.contextIdent(x, name); ok {
+		return t
+	}
+	if b, ok := builtins.Lookup(name); ok && b.Kind == builtins.Var {
+		c.info.Idents[x] = &Object{Kind: ObjBuiltin, Name: b.Name}
+		return c.builtinVar(x, b)
 	}
 	if t, ok := c.define(x); ok {
 		return t
@@ -61,8 +64,7 @@ func identCandidates() []string {
 }
 
 // contextIdent handles the builtins whose meaning depends on the probe.
-func (c *checker) contextIdent(x *ast.Ident) (types.Type, bool) {
-	name := x.Name
+func (c *checker) contextIdent(x *ast.Ident, name string) (types.Type, bool) {
 	p := c.provider()
 	obj := &Object{Kind: ObjBuiltin, Name: name}
 	if c.probe == nil && isContextName(name) {
@@ -215,11 +217,20 @@ func (c *checker) builtinVar(x *ast.Ident, b *builtins.Builtin) types.Type {
 // is a struct task_struct *) with the kernel's definition.
 func (c *checker) complete(t types.Type) types.Type {
 	p, ok := t.(*types.Pointer)
-	if !ok || c.opts.Kernel == nil {
+	if !ok {
 		return t
 	}
 	s, ok := p.Elem.(*types.Struct)
 	if !ok || s.Name == "" || len(s.Fields()) > 0 {
+		return t
+	}
+	if c.prog.C != nil {
+		// A definition in the script replaces the kernel's.
+		if ss, ok := c.prog.C.Struct(s.Name, s.Union); ok {
+			return &types.Pointer{Elem: ss, AddrSpace: p.AddrSpace}
+		}
+	}
+	if c.opts.Kernel == nil {
 		return t
 	}
 	ks, err := c.opts.Kernel.Struct(s.Name, s.Union)

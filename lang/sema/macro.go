@@ -17,11 +17,14 @@ type Expansion struct {
 // pickMacro chooses the overload whose parameters fit the arguments:
 // $v parameters take variables, @m parameters take maps, names take any
 // expression.
-func (c *checker) pickMacro(x *ast.CallExpr, decls []*ast.MacroDecl) *ast.MacroDecl {
+func (c *checker) pickMacro(x *ast.CallExpr, decls []*ast.MacroDecl, report bool) *ast.MacroDecl {
 	for _, d := range decls {
 		if fits(d, x.Args) {
 			return d
 		}
+	}
+	if !report {
+		return nil
 	}
 	d := decls[0]
 	for _, a := range x.Args {
@@ -74,9 +77,16 @@ func paramList(d *ast.MacroDecl) string {
 // the caller's maps, and name parameters stand for the argument
 // expressions, which are evaluated in the caller's scope.
 func (c *checker) expandMacro(site ast.Expr, d *ast.MacroDecl, args []ast.Expr) types.Type {
-	for _, name := range c.macros {
+	// A call written in an argument of another macro belongs to the
+	// argument's caller: its own expansions stack and scope apply.
+	stack, caller := c.macros, c.scope
+	if o, ok := c.args[site]; ok {
+		stack = stack[:min(o.depth, len(stack))]
+		caller = c.argScope(site, caller)
+	}
+	for _, name := range stack {
 		if name == d.Name.Name {
-			c.errorf(site, "E250", "macro recursion: %s -> %s", strings.Join(c.macros, " -> "), d.Name.Name)
+			c.errorf(site, "E250", "macro recursion: %s -> %s", strings.Join(stack, " -> "), d.Name.Name)
 			return types.Invalid
 		}
 	}
@@ -84,7 +94,6 @@ func (c *checker) expandMacro(site ast.Expr, d *ast.MacroDecl, args []ast.Expr) 
 		c.errorf(site, "E250", "macro expansion is too deep")
 		return types.Invalid
 	}
-	caller := c.scope
 	inner := newScope(nil, c.probe)
 	maps := map[string]string{}
 	exprs := map[string]ast.Expr{}
@@ -106,7 +115,10 @@ func (c *checker) expandMacro(site ast.Expr, d *ast.MacroDecl, args []ast.Expr) 
 			exprs[p.Name] = args[i]
 		}
 	}
-	argNodes := map[ast.Node]bool{}
+	if c.args == nil {
+		c.args = map[ast.Node]argOrigin{}
+	}
+	here := argOrigin{scope: caller, depth: len(stack)}
 	body := ast.CloneWith(d.Body, func(n ast.Node) (ast.Node, bool) {
 		switch n := n.(type) {
 		case *ast.MapExpr:
@@ -120,12 +132,7 @@ func (c *checker) expandMacro(site ast.Expr, d *ast.MacroDecl, args []ast.Expr) 
 		case *ast.Ident:
 			if e, ok := exprs[n.Name]; ok {
 				cp := ast.Clone(e).(ast.Expr)
-				ast.Inspect(cp, func(m ast.Node) bool {
-					if m != nil {
-						argNodes[m] = true
-					}
-					return true
-				})
+				c.markArg(e, cp, here)
 				return &ast.ParenExpr{Lparen: n.Pos(), X: cp, Rparen: n.End() - 1}, true
 			}
 		}
@@ -133,13 +140,68 @@ func (c *checker) expandMacro(site ast.Expr, d *ast.MacroDecl, args []ast.Expr) 
 	}).(*ast.Block)
 	c.info.Expansions[site] = &Expansion{Decl: d, Body: body}
 
-	c.macros = append(c.macros, d.Name.Name)
-	savedScope, savedArgs, savedCaller := c.scope, c.argNodes, c.callerScope
-	c.scope, c.argNodes, c.callerScope = inner, argNodes, caller
+	savedMacros := c.macros
+	c.macros = append(stack[:len(stack):len(stack)], d.Name.Name)
+	savedScope := c.scope
+	c.scope = inner
 	t := c.block(body)
-	c.scope, c.argNodes, c.callerScope = savedScope, savedArgs, savedCaller
-	c.macros = c.macros[:len(c.macros)-1]
+	c.scope = savedScope
+	c.macros = savedMacros
+	if body.Value != nil {
+		if k, ok := c.info.Consts[body.Value]; ok {
+			c.info.Consts[site] = k // a macro that expands to a constant is one
+		}
+	}
 	return t
+}
+
+// argOrigin is where an expression passed to a macro comes from: the
+// scope its variables live in, and how many expansions were under way.
+type argOrigin struct {
+	scope *scope
+	depth int
+}
+
+// markArg records the origin of every node of cp, the clone of the
+// argument orig: nodes that came from an outer macro's argument keep
+// their origin, the others get here.
+func (c *checker) markArg(orig, cp ast.Node, here argOrigin) {
+	var from, to []ast.Node
+	collect := func(list *[]ast.Node) func(ast.Node) bool {
+		return func(n ast.Node) bool {
+			if n != nil {
+				*list = append(*list, n)
+			}
+			return true
+		}
+	}
+	ast.Inspect(orig, collect(&from))
+	ast.Inspect(cp, collect(&to))
+	for i, n := range to {
+		o := here
+		if i < len(from) {
+			if outer, ok := c.args[from[i]]; ok {
+				o = outer
+			}
+		}
+		c.args[n] = o
+	}
+}
+
+// argScope is the scope to resolve the variables of n in: the scope of
+// the macro call n's argument was written at, unless the checker is
+// already inside a block of that argument (whose scopes descend from it).
+func (c *checker) argScope(n ast.Node, cur *scope) *scope {
+	o, ok := c.args[n]
+	if !ok {
+		return cur
+	}
+	for s := cur; s != nil; s = s.parent {
+		if s == o.scope {
+			return cur
+		}
+	}
+	return o.scope
 }
 
 // macroDecl checks what can be checked of a macro without a call site.

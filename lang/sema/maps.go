@@ -105,7 +105,7 @@ func (c *checker) mapAccess(x *ast.MapAccess) types.Type {
 }
 
 func (c *checker) checkKey(x *ast.MapAccess, m *Map, kt types.Type) {
-	if m.Key == nil || types.IsInvalid(kt) || types.IsInvalid(m.Key) {
+	if m.Key == nil || hasInvalid(kt) || hasInvalid(m.Key) {
 		return
 	}
 	if _, ok := unify(m.Key, kt); !ok {
@@ -155,8 +155,8 @@ func (c *checker) assignMap(m *Map, target ast.Expr, keys []ast.Expr, vt types.T
 }
 
 func (c *checker) learnKey(x *ast.MapAccess, m *Map, kt types.Type) {
-	if types.IsInvalid(kt) || m.Scalar {
-		return
+	if hasInvalid(kt) || m.Scalar {
+		return // an element had an error of its own
 	}
 	if !validKey(kt) {
 		c.errorf(x, "E214", "%s cannot be a map key", kt)
@@ -293,3 +293,25 @@ func (c *checker) checkMaps() {
 }
 
 var _ = token.NoPos
+
+// hasInvalid reports whether t is invalid or a tuple holding an invalid
+// element.
+func hasInvalid(t types.Type) bool {
+	switch t := t.(type) {
+	case *types.Tuple:
+		for _, e := range t.Elems {
+			if hasInvalid(e) {
+				return true
+			}
+		}
+		return false
+	case *types.Record:
+		for _, e := range t.Elems {
+			if hasInvalid(e) {
+				return true
+			}
+		}
+		return false
+	}
+	return types.IsInvalid(t)
+}

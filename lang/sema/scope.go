@@ -57,10 +57,7 @@ func (s *scope) finish(c *checker) {
 
 // useVar resolves a read of a variable.
 func (c *checker) useVar(x *ast.VarExpr) *Var {
-	sc := c.scope
-	if c.argNodes[x] {
-		sc = c.callerScope // an argument substituted into a macro body
-	}
+	sc := c.argScope(x, c.scope) // an argument substituted into a macro body
 	v := sc.lookup(x.Name)
 	if v == nil {
 		c.errorf(x, "E201", "undefined variable $%s", x.Name).Hints = c.varHints(x.Name)

@@ -12,6 +12,12 @@ func (c *checker) block(b *ast.Block) types.Type {
 	if b == nil {
 		return types.Void
 	}
+	if sc := c.argScope(b, c.scope); sc != c.scope {
+		// A block passed to a macro: its scope descends from the caller's.
+		saved := c.scope
+		c.scope = sc
+		defer func() { c.scope = saved }()
+	}
 	c.push()
 	defer c.pop()
 	terminated := false

@@ -193,6 +193,10 @@ func (c *checker) cast(x *ast.CastExpr) types.Type {
 		}
 		to = &types.Array{Elem: a.Elem, Len: from.Size() / a.Elem.Size()}
 	}
+	if a, ok := to.(*types.Array); ok && c.isFlexible(x.X) && intLike(a.Elem) && a.Size() <= 8 {
+		// A non-negative literal takes the size of the array it is cast to.
+		from = types.IntOf(int(a.Size()*8), false)
+	}
 	if !castable(from, to) {
 		c.errorf(x, "E306", "cannot cast from %s to %s", from, to)
 		return types.Invalid
@@ -229,11 +233,11 @@ func castable(from, to types.Type) bool {
 		return true
 	}
 	if a, ok := to.(*types.Array); ok && intLike(from) {
-		return types.IsInt(a.Elem) && a.Size() == from.Size()
+		return intLike(a.Elem) && a.Size() == from.Size()
 	}
 	if a, ok := from.(*types.Array); ok {
 		if intLike(to) {
-			return types.IsInt(a.Elem) && a.Size() == to.Size()
+			return intLike(a.Elem) && a.Size() == to.Size()
 		}
 		if b, ok := to.(*types.Array); ok {
 			return a.Size() == b.Size()
