@@ -70,6 +70,7 @@ func (c *checker) call(x *ast.CallExpr, agg bool) types.Type {
 	}
 	c.outParams(x, b)
 	cc := c.newCallCtx(x)
+	c.checkMapArgs(x, cc)
 	t := c.runCheck(x, b, cc)
 	if t == nil {
 		t = types.Invalid
@@ -407,5 +408,41 @@ func (c *checker) outParams(x *ast.CallExpr, b *builtins.Builtin) {
 				}
 			}
 		}
+	}
+}
+
+// keyedMapFuncs take a map with keys and, for some, a key of it.
+var keyedMapFuncs = map[string]bool{"has_key": true, "len": true, "delete": true, "find": true}
+
+// checkMapArgs checks what the builtins table cannot see: that the map
+// given to has_key, len, delete and find has keys (when one is needed),
+// and that the key fits the map's keys.
+func (c *checker) checkMapArgs(x *ast.CallExpr, cc *callCtx) {
+	name := x.Fun.Name
+	if !keyedMapFuncs[name] || len(x.Args) == 0 {
+		return
+	}
+	mx, ok := ast.Unparen(x.Args[0]).(*ast.MapExpr)
+	if !ok {
+		return
+	}
+	m := c.prog.Maps[mapName(mx)]
+	if m == nil {
+		return
+	}
+	if m.Scalar && (name != "delete" || len(x.Args) > 1) {
+		c.errorf(x.Args[0], "E402", "%s() expects a map with keys, but %s is a scalar map", name, m.Name)
+		return
+	}
+	if len(x.Args) < 2 || m.Key == nil || name == "len" {
+		return
+	}
+	kt := storable(cc.ArgType(1), c.isFlexible(x.Args[1]))
+	if hasInvalid(kt) || hasInvalid(m.Key) {
+		return
+	}
+	if _, ok := unify(m.Key, kt); !ok {
+		c.errorf(x.Args[1], "E212", "%s is accessed with a key of type %s, but its keys have type %s", m.Name, kt, m.Key).
+			Related = relatedAt(m.First, "first use")
 	}
 }

@@ -47,6 +47,7 @@ type checker struct {
 	defineCache map[string]ast.Expr    // parsed #define bodies
 	args        map[ast.Node]argOrigin // nodes of macro arguments substituted into bodies
 	aggCalls    map[*ast.CallExpr]bool // aggregation calls that are the value of a map assignment
+	curDecl     *ast.Probe             // the probe whose attach points are being collected
 }
 
 func newChecker(file *token.File, f *ast.File, opts Options) *checker {
@@ -198,6 +199,7 @@ func (c *checker) collectProbes() {
 			continue
 		}
 		p := &Probe{Decl: pd}
+		c.curDecl = pd
 		for _, src := range pd.Attach {
 			p.Points = append(p.Points, c.points(src)...)
 		}
@@ -219,7 +221,7 @@ func (c *checker) checkProbeCount() {
 			if pt.Err != nil || pt.AP.Provider.Special {
 				continue
 			}
-			if isMulti(pt.Source, pt.AP) {
+			if isMulti(pt.Source, pt.AP) && !usesProbe(p.Decl) {
 				if multi[pt.Source] {
 					continue // one kprobe_multi/uprobe_multi link for all matches
 				}
@@ -268,7 +270,7 @@ func (c *checker) points(src *ast.AttachPoint) []*Point {
 			return []*Point{{Source: src, AP: ap, Err: err}}
 		}
 	}
-	if limit := c.prog.Config.MaxProbes; limit > 0 && int64(len(aps)) > limit && !isMulti(src, ap) {
+	if limit := c.prog.Config.MaxProbes; limit > 0 && int64(len(aps)) > limit && !(isMulti(src, ap) && !usesProbe(c.curDecl)) {
 		// Over max_probes on its own (checkProbeCount reports it): the
 		// layouts of thousands of matches are not worth computing.
 		out := make([]*Point, len(aps))
@@ -526,4 +528,20 @@ func isMulti(src *ast.AttachPoint, ap *probes.AttachPoint) bool {
 		return true
 	}
 	return false
+}
+
+// usesProbe reports whether a probe's body names the probe builtin, which
+// needs one program per attach point (each with its own name).
+func usesProbe(d *ast.Probe) bool {
+	if d == nil {
+		return false
+	}
+	found := false
+	ast.Inspect(d, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && (id.Name == "probe" || id.Name == "__builtin_probe") {
+			found = true
+		}
+		return !found
+	})
+	return found
 }

@@ -45,7 +45,7 @@ var configKeys = map[string]configKey{
 	"cache_user_symbols":        {cfgEnum, []string{"PER_PROGRAM", "PER_PID", "NONE"}},
 	"cpp_demangle":              {kind: cfgBool},
 	"lazy_symbolication":        {kind: cfgBool},
-	"license":                   {kind: cfgString},
+	"license":                   {cfgEnum, []string{"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"}},
 	"log_size":                  {kind: cfgInt},
 	"max_bpf_progs":             {kind: cfgInt},
 	"max_cat_bytes":             {kind: cfgInt},
