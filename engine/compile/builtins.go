@@ -475,11 +475,11 @@ func (g *gen) str(x *ast.CallExpr) *val {
 			g.ptrTo(r1, m)
 			g.mov(r2, l)
 			g.into(r3, v)
-			g.call(readFn(spaceOf(v.t), true))
+			g.call(readFn(g.spaceOf(v.t), true))
 			return memVal(&types.String{Len: int64(n)}, m)
 		}
 	}
-	return g.readString(v, 0, n, spaceOf(v.t))
+	return g.readString(v, 0, n, g.spaceOf(v.t))
 }
 
 // buf reads raw bytes: a u32 length and the data.
@@ -519,7 +519,7 @@ func (g *gen) buf(x *ast.CallExpr) *val {
 	g.ptrTo(r1, data)
 	g.mov(r2, length)
 	g.into(r3, v)
-	g.call(readFn(spaceOf(v.t), false))
+	g.call(readFn(g.spaceOf(v.t), false))
 	return memVal(bt, m)
 }
 
@@ -698,7 +698,7 @@ func (g *gen) join(x *ast.CallExpr) *val {
 		e.Args = append(e.Args, &types.String{Len: int64(n)})
 	}
 	arr := g.expr(x.Args[0])
-	space := spaceOf(arr.t)
+	space := g.spaceOf(arr.t)
 	p := g.newReg()
 	g.into(p, arr)
 	size := 8 + joinMax*((n+7)&^7)
@@ -774,7 +774,7 @@ func (g *gen) sendEvent(e *plan.Event, args []ast.Expr) {
 	for i, v := range vals {
 		slot := rec.at(pos, slotSize(e.Args[i]))
 		if v == nil {
-			g.exprTo(args[i], slot, e.Args[i])
+			g.exprTo(args[i], slot, e.Args[i], false)
 		} else {
 			g.storeAs(slot, v, e.Args[i])
 		}

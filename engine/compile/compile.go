@@ -332,6 +332,12 @@ func (g *gen) program(d *ast.Probe) *ebpf.ProgramSpec {
 		g.gate()
 	}
 	g.pidFilter()
+	// The scratch buffer, if the program needs it, is looked up here:
+	// after the early returns.
+	g.f.prologueAt = len(g.f.insns)
+	if n := len(g.f.insns); n > 0 && g.f.insns[n-1].ins.OpCode == asm.InvalidOpCode {
+		g.f.prologueAt-- // a label waiting for the next instruction
+	}
 	g.allocVars(d)
 	if d.Pred != nil {
 		prev := g.at(d.Pred)
@@ -422,8 +428,17 @@ func (g *gen) scratchPrologue(f *fn) {
 	f.stack = f.max
 	key, _ := g.allocStack(8)
 	g.span = body[0].span
-	n := len(f.params)
+	n := max(f.prologueAt, len(f.params))
 	g.f.insns = append(g.f.insns, body[:n]...)
+	if n < len(body) {
+		// Jumps to where the prologue goes must run it.
+		first := body[n]
+		for _, l := range first.labels {
+			g.mark(l)
+		}
+		first.labels = nil
+		body = append(append(body[:n:n], first), body[n+1:]...)
+	}
 	g.st(r10, int16(key.off), 0, asm.Word)
 	g.ldMap(r1, plan.ScratchMap)
 	g.ptrTo(r2, key)

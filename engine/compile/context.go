@@ -234,7 +234,7 @@ func (g *gen) bitfield(r reg, f types.Field) {
 
 // readBytes copies n bytes at p+off into memory, as a value of type t.
 func (g *gen) readBytes(p *val, off int64, n int, t types.Type) *val {
-	space := spaceOf(p.t)
+	space := g.spaceOf(p.t)
 	m := g.alloc(n)
 	g.zero(m)
 	g.ptrTo(r1, m)

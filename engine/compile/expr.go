@@ -586,16 +586,11 @@ func (g *gen) compareSigned(x *ast.BinaryExpr) bool {
 	return ls && rs
 }
 
-// isLiteral says whether x is an integer literal, whose sign adapts to
-// what it is compared with.
+// isLiteral says whether x is a (non-negative) integer literal, whose
+// sign adapts to what it is compared with.
 func isLiteral(x ast.Expr) bool {
-	switch x := ast.Unparen(x).(type) {
-	case *ast.IntLit:
-		return true
-	case *ast.UnaryExpr:
-		return x.Op == token.SUB && isLiteral(x.X)
-	}
-	return false
+	_, ok := ast.Unparen(x).(*ast.IntLit)
+	return ok
 }
 
 // compareJump jumps to target when the comparison is false.
@@ -831,9 +826,21 @@ func spaceOf(t types.Type) types.AddrSpace {
 	return types.AddrKernel
 }
 
+// spaceOf is where an address of type t points: a pointer's own address
+// space, else the probe's (user memory in uprobes).
+func (g *gen) spaceOf(t types.Type) types.AddrSpace {
+	if p, ok := t.(*types.Pointer); ok && p.AddrSpace != types.AddrNone {
+		return p.AddrSpace
+	}
+	if s := g.pt.AP.Provider.AddrSpace; s != types.AddrNone {
+		return s
+	}
+	return types.AddrKernel
+}
+
 // deref reads a value of type t at pointer p plus off with a probe read.
 func (g *gen) deref(p *val, t types.Type, off int64) *val {
-	space := spaceOf(p.t)
+	space := g.spaceOf(p.t)
 	if s, ok := t.(*types.String); ok {
 		return g.readString(p, off, int(s.Len), space)
 	}
@@ -983,7 +990,7 @@ func (g *gen) tuple(elems []ast.Expr, t types.Type) *val {
 	m := g.alloc(slotSize(tt))
 	for i, e := range elems {
 		off := int(tt.Offset(i))
-		g.exprTo(e, m.at(off, slotSize(tt.Elems[i])), tt.Elems[i])
+		g.exprTo(e, m.at(off, slotSize(tt.Elems[i])), tt.Elems[i], true)
 	}
 	return memVal(t, m)
 }
@@ -1062,8 +1069,10 @@ func (g *gen) blockValue(b *ast.Block) *val {
 
 // exprTo evaluates x into m, a slot of type t: straight into m when x
 // produces bytes in memory (comm, str(), tuples), so that they are not
-// copied again; else as a value stored there.
-func (g *gen) exprTo(x ast.Expr, m mem, t types.Type) {
+// copied again; else as a value stored there. Unless clean, the bytes of
+// a string after its NUL may be left as they were (event records are
+// read up to the NUL; keys and values are compared whole).
+func (g *gen) exprTo(x ast.Expr, m mem, t types.Type, clean bool) {
 	x = ast.Unparen(x)
 	if _, ok := g.info.Consts[x]; ok {
 		g.storeAs(m, g.expr(x), t)
@@ -1098,11 +1107,13 @@ func (g *gen) exprTo(x ast.Expr, m mem, t types.Type) {
 				}
 			}
 			v := g.expr(e.Args[0])
-			g.zero(m)
+			if clean {
+				g.zero(m)
+			}
 			g.ptrTo(r1, m)
 			g.movImm(r2, rt.Len)
 			g.into(r3, v)
-			g.call(readFn(spaceOf(v.t), true))
+			g.call(readFn(g.spaceOf(v.t), true))
 			return
 		}
 	case *ast.TupleExpr:
@@ -1111,7 +1122,7 @@ func (g *gen) exprTo(x ast.Expr, m mem, t types.Type) {
 			break
 		}
 		for i, el := range e.Elems {
-			g.exprTo(el, m.at(int(tt.Offset(i)), slotSize(tt.Elems[i])), tt.Elems[i])
+			g.exprTo(el, m.at(int(tt.Offset(i)), slotSize(tt.Elems[i])), tt.Elems[i], clean)
 		}
 		return
 	}

@@ -119,6 +119,8 @@ type fn struct {
 	mainFP reg
 	// callback: a loop body, which returns 0 to go on and 1 to stop.
 	callback bool
+	// prologueAt is where the scratch buffer lookup goes.
+	prologueAt int
 }
 
 // gen generates one program (and its callbacks) for one attach point.

@@ -67,7 +67,7 @@ func (g *gen) mapKey(um *umap, keys []ast.Expr, extra int) mem {
 	size := slotSize(um.Key)
 	m := g.alloc(size + extra)
 	if len(keys) == 1 {
-		g.exprTo(keys[0], m.at(0, size), um.Key)
+		g.exprTo(keys[0], m.at(0, size), um.Key, true)
 		return m
 	}
 	tt, _ := um.Key.(*types.Tuple)
@@ -77,7 +77,7 @@ func (g *gen) mapKey(um *umap, keys []ast.Expr, extra int) mem {
 	}
 	for i, k := range keys {
 		off := int(tt.Offset(i))
-		g.exprTo(k, m.at(off, slotSize(tt.Elems[i])), tt.Elems[i])
+		g.exprTo(k, m.at(off, slotSize(tt.Elems[i])), tt.Elems[i], true)
 	}
 	return m
 }

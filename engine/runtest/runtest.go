@@ -114,7 +114,8 @@ func Run(t testing.TB, src string, o Options) *Result {
 		format = output.JSON
 	}
 	printer := output.NewPrinter(era, format)
-	printer.Symbols = symbols.New()
+	syms := symbols.New()
+	printer.Symbols = syms
 	var stdout, stderr bytes.Buffer
 	timeout := o.Timeout
 	if timeout == 0 {
@@ -142,6 +143,7 @@ func Run(t testing.TB, src string, o Options) *Result {
 			return res
 		}
 		opts.Child = child
+		syms.Preload(child.Pid())
 	}
 	code, err := runtime.Run(ctx, p, opts)
 	res.Stdout, res.Stderr, res.Code, res.Err = stdout.String(), stderr.String(), code, err

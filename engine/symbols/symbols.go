@@ -164,6 +164,28 @@ func (r *Resolver) User(pid int, addr uint64) output.Symbol {
 	return output.Symbol{Name: s.name, Offset: vaddr - s.addr, Module: m.path}
 }
 
+// Preload reads the mappings of pid now, so that its addresses resolve
+// after it has exited (a -c command, a -p process).
+func (r *Resolver) Preload(pid int) {
+	ms, err := readMaps(fmt.Sprintf("%s/%d/maps", r.proc(), pid))
+	if err != nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.procs == nil {
+		r.procs = map[int][]mapping{}
+	}
+	r.procs[pid] = ms
+	for _, m := range ms {
+		if _, ok := r.files[m.path]; !ok {
+			r.mu.Unlock()
+			r.file(pid, m.path)
+			r.mu.Lock()
+		}
+	}
+}
+
 func (r *Resolver) proc() string {
 	if r.Proc == "" {
 		return "/proc"
@@ -182,11 +204,11 @@ func (r *Resolver) mappingOf(pid int, addr uint64) (mapping, bool) {
 	for attempt := 0; attempt < 2; attempt++ {
 		ms, ok := r.procs[pid]
 		if !ok || attempt == 1 {
-			var err error
-			ms, err = readMaps(fmt.Sprintf("%s/%d/maps", r.proc(), pid))
+			fresh, err := readMaps(fmt.Sprintf("%s/%d/maps", r.proc(), pid))
 			if err != nil {
-				return mapping{}, false
+				return mapping{}, false // gone: keep what was cached
 			}
+			ms = fresh
 			r.procs[pid] = ms
 		}
 		for _, m := range ms {

@@ -96,7 +96,8 @@ func run(cmd *cobra.Command, o options, args []string) error {
 	if err != nil {
 		return cli.Usagef("%v", err)
 	}
-	u := lang.Check(name, src, sema.Options{Kernel: k, Params: params, ParamsGiven: true, Unsafe: o.unsafe})
+	strlenDefault := defaultStrlen(o.era)
+	u := lang.Check(name, src, sema.Options{Kernel: k, Params: params, ParamsGiven: true, Unsafe: o.unsafe, MaxStrlen: strlenDefault})
 	stderr := cmd.ErrOrStderr()
 	for _, d := range u.Diags {
 		if d.Severity == diag.Error || !o.noWarnings {
@@ -121,7 +122,7 @@ func run(cmd *cobra.Command, o options, args []string) error {
 	}
 	p, err := compile.Compile(u.Prog, compile.Options{
 		PIDs: o.pids, SyncStart: !o.noSync, Unsafe: o.unsafe,
-		MaxStrlen: strlen(u.Prog), CPID: cpid, Kernel: k,
+		MaxStrlen: strlen(u.Prog, strlenDefault), CPID: cpid, Kernel: k,
 	})
 	if err != nil {
 		printCompileErrors(stderr, u, err)
@@ -129,6 +130,9 @@ func run(cmd *cobra.Command, o options, args []string) error {
 	}
 	if o.debug {
 		// As bpftrace 0.17's -d: print and stop.
+		if child != nil {
+			child.Kill()
+		}
 		fmt.Fprint(cmd.OutOrStdout(), compile.Listing(p))
 		return nil
 	}
@@ -138,16 +142,30 @@ func run(cmd *cobra.Command, o options, args []string) error {
 	return execute(cmd, o, p, u, child)
 }
 
-func strlen(prog *sema.Program) int64 {
+// defaultStrlen is max_strlen unless the script's config sets it: the
+// environment's (BPFTRACE_MAX_STRLEN, or 0.17's BPFTRACE_STRLEN), else
+// the era's default (1024 since 0.19, 64 in 0.17).
+func defaultStrlen(era string) int64 {
+	for _, env := range []string{"BPFTRACE_MAX_STRLEN", "BPFTRACE_STRLEN"} {
+		if v := os.Getenv(env); v != "" {
+			if n, err := strconv.Atoi(v); err == nil && n > 0 {
+				return int64(n)
+			}
+		}
+	}
+	if era == "0.17" {
+		return 64
+	}
+	return 1024
+}
+
+// strlen is the max_strlen the program runs with: the config block's,
+// else def.
+func strlen(prog *sema.Program, def int64) int64 {
 	if prog.Config != nil && prog.Config.MaxStrlen > 0 {
 		return prog.Config.MaxStrlen
 	}
-	if v := os.Getenv("BPFTRACE_STRLEN"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n > 0 {
-			return int64(n)
-		}
-	}
-	return 64
+	return def
 }
 
 // program returns the source and its positional parameters.
@@ -212,7 +230,14 @@ func execute(cmd *cobra.Command, o options, p *plan.Plan, u *lang.Unit, child *r
 	}
 	printer := output.NewPrinter(era, format)
 	printer.BootToWall = bootToWall()
-	printer.Symbols = symbols.New()
+	syms := symbols.New()
+	if child != nil {
+		syms.Preload(child.Pid()) // its addresses must resolve after it exits
+	}
+	for _, pid := range o.pids {
+		syms.Preload(pid)
+	}
+	printer.Symbols = syms
 	if p.Config.StrTruncTrailer != "" {
 		printer.TruncTrailer = p.Config.StrTruncTrailer
 	}
