@@ -37,10 +37,17 @@ func (c *checker) assignToVar(s *ast.AssignStmt, lhs *ast.VarExpr) {
 		return
 	}
 	t := c.expr(s.RHS)
+	if v != nil && !v.Let && !v.scope.encloses(c.scope) && v.Type != nil && !types.IsInvalid(t) {
+		if _, ok := unify(v.Type, storable(t, c.isFlexible(s.RHS))); !ok {
+			// Another block's variable of another type: in the new era
+			// each block has its own.
+			v = nil
+		}
+	}
 	if v == nil {
 		// A plain assignment introduces a probe-scoped variable (0.17
-		// scoping); let introduces block-scoped ones.
-		v = &Var{Name: lhs.Name, Decl: lhs, Probe: c.probe}
+		// scoping) that the new era scopes to its block (see let).
+		v = &Var{Name: lhs.Name, Decl: lhs, Probe: c.probe, scope: c.scope}
 		c.scope.root().declare(v)
 	}
 	v.Refs = append(v.Refs, lhs)

@@ -123,3 +123,17 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// encloses reports whether s is t or one of its ancestors. A nil s (a let
+// variable's) encloses everything.
+func (s *scope) encloses(t *scope) bool {
+	if s == nil {
+		return true
+	}
+	for ; t != nil; t = t.parent {
+		if t == s {
+			return true
+		}
+	}
+	return false
+}

@@ -108,7 +108,8 @@ type Var struct {
 	Refs  []*ast.VarExpr
 	Probe *ast.Probe // or nil inside macros and fns
 
-	signed bool // some assignment stores a really negative-capable value
+	signed bool   // some assignment stores a really negative-capable value
+	scope  *scope // the block a plain assignment introduced it in (nil for let)
 }
 
 // ObjKind says what an identifier refers to.

@@ -261,7 +261,9 @@ func (c *checker) let(s *ast.LetStmt) {
 	if s.Type != nil {
 		declared = c.resolveType(s.Type)
 	}
-	if existing := c.scope.lookup(s.Var.Name); existing != nil {
+	if existing := c.scope.lookup(s.Var.Name); existing != nil && (existing.Let || existing.scope.encloses(c.scope)) {
+		// A variable first assigned in a block that does not enclose this
+		// one is, in the new era, local to that block: no conflict.
 		c.errorf(s.Var, "E202", "variable $%s is already declared; shadowing is not allowed", s.Var.Name).
 			Related = relatedAt(existing.Decl, "previous declaration")
 	}
