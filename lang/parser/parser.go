@@ -735,7 +735,15 @@ func (p *parser) parseAssign(lhs ast.Expr) ast.Stmt {
 		if l.Name != "_" || s.Tok != token.ASSIGN {
 			p.error(lhs.Pos(), lhs.End(), "E115", "cannot assign to %s: only variables and maps can be assigned", describe(lhs))
 		}
-	case *ast.FieldExpr, *ast.IndexExpr:
+	case *ast.IndexExpr:
+		if id, ok := ast.Unparen(l.X).(*ast.Ident); ok {
+			// x[k] = v: a map without its '@'.
+			p.error(lhs.Pos(), lhs.End(), "E115", "cannot assign to %s[...]: only variables and maps can be assigned", id.Name)
+			p.errs[len(p.errs)-1].Hints = []string{"map names start with '@': @" + id.Name + "[...]"}
+			break
+		}
+		p.error(lhs.Pos(), lhs.End(), "E115", "cannot assign to a field or element: tuples, records and struct fields are immutable")
+	case *ast.FieldExpr:
 		p.error(lhs.Pos(), lhs.End(), "E115", "cannot assign to a field or element: tuples, records and struct fields are immutable")
 	case *ast.BadExpr:
 	default:

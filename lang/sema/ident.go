@@ -46,6 +46,10 @@ func (c *checker) ident(x *ast.Ident) types.Type {
 		c.errorf(x, "E204", "'_' can only be assigned to (_ = expr)")
 		return types.Invalid
 	}
+	if b, ok := builtins.Lookup(name); ok && b.Kind != builtins.Var && !b.Keyword {
+		c.errorf(x, "E204", "%s is a function, not a value", x.Name).Hints = []string{"call it: " + b.Signature}
+		return types.Invalid
+	}
 	d := c.errorf(x, "E204", "unknown identifier '%s'", x.Name)
 	if m := closest(x.Name, identCandidates()); m != "" {
 		d.Hints = []string{"did you mean " + m + "?"}

@@ -108,7 +108,11 @@ func (c *checker) stmt(s ast.Stmt) {
 func (c *checker) exprStmt(s *ast.ExprStmt) {
 	t := c.expr(s.X)
 	if c.discardable(s.X) && !types.IsInvalid(t) && t != types.Void {
-		c.warnf(s.X, "W207", "value of type %s is discarded", t).Hints = []string{"assign it, or write _ = ... to discard it explicitly"}
+		hint := "assign it, or write _ = ... to discard it explicitly"
+		if b, ok := ast.Unparen(s.X).(*ast.BinaryExpr); ok && b.Op == token.EQL {
+			hint = "'==' compares; did you mean '=' to assign?"
+		}
+		c.warnf(s.X, "W207", "value of type %s is discarded", t).Hints = []string{hint}
 	}
 }
 
