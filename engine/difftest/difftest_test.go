@@ -38,8 +38,8 @@ const (
 
 // TestDiff runs every case in testdata/difftest under bt and bpftrace
 // and compares their standard output and exit status. Set
-// BT_DIFFTEST_ALL=1 to run the cases marked skip as well, and
-// BT_DIFFTEST_RUN=REGEXP (or -run TestDiff/NAME) to pick cases.
+// BT_DIFFTEST_ALL=1 to run the cases marked skip as well, BT_BIN to test a
+// bt binary that is already built, and pick cases with -run TestDiff/NAME.
 func TestDiff(t *testing.T) {
 	requireRoot(t)
 	bpftrace := requireBpftrace(t)
