@@ -344,6 +344,16 @@ func (g *gen) varRead(x *ast.VarExpr) *val {
 	return memVal(v.Type, l.mem)
 }
 
+// noteStrftime remembers the format of a strftime() call assigned to a
+// variable, for printing the variable.
+func (g *gen) noteStrftime(v *sema.Var, x ast.Expr) {
+	if call, ok := ast.Unparen(x).(*ast.CallExpr); ok && call.Fun.Name == "strftime" && len(call.Args) > 0 {
+		if k, ok := g.info.Consts[call.Args[0]]; ok && k.IsStr {
+			g.c.strftime[v] = k.Str
+		}
+	}
+}
+
 // varWrite assigns val to variable v.
 func (g *gen) varWrite(v *sema.Var, x *val) {
 	l := g.varLoc(v)

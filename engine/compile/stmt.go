@@ -39,6 +39,7 @@ func (g *gen) stmt(s ast.Stmt) {
 	case *ast.LetStmt:
 		if s.Value != nil {
 			if v := g.info.Vars[s.Var]; v != nil {
+				g.noteStrftime(v, s.Value)
 				g.varWrite(v, g.expr(s.Value))
 			}
 		}
@@ -139,6 +140,7 @@ func (g *gen) assign(s *ast.AssignStmt) {
 			return
 		}
 		if s.Tok == token.ASSIGN {
+			g.noteStrftime(v, s.RHS)
 			g.varWrite(v, g.expr(s.RHS))
 			return
 		}

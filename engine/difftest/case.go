@@ -20,6 +20,7 @@ type Case struct {
 	Env      []string // extra environment for both tracers
 	Unsafe   bool     // pass --unsafe to both
 	Cmd      string   // -c CMD for both: each runs its own child
+	JSON     bool     // -f json for both
 	Skip     string   // skip reason, "" to run
 	Rules    []Rule   // normalisations, in order
 	expect   []string // regexps, before placeholders are replaced
@@ -51,6 +52,7 @@ const (
 //	unsafe     (no value) run both with --unsafe
 //	cmd        a command each tracer runs as its child (-c); the run ends
 //	           when it exits
+//	json       (no value) run both with -f json
 //	skip       the reason the case is skipped ("bt: not supported yet: X")
 //	normalize  REGEXP => REPLACEMENT, a Go regexp in multi-line mode applied
 //	           to both outputs, for values that legitimately differ
@@ -117,6 +119,8 @@ func (c *Case) directive(key, val string) error {
 		c.Unsafe = true
 	case "cmd":
 		c.Cmd = val
+	case "json":
+		c.JSON = true
 	case "skip":
 		c.Skip = val
 	case "normalize":

@@ -114,6 +114,9 @@ func (r *caseRun) run(t *testing.T) {
 	if r.c.Unsafe {
 		flags = append(flags, "--unsafe")
 	}
+	if r.c.JSON {
+		flags = append(flags, "-f", "json")
+	}
 	if r.c.Cmd != "" {
 		flags = append(flags, "-c", Expand(r.c.Cmd, r.comm, r.dir))
 	}

@@ -135,8 +135,14 @@ func (r *Printer) Sprintf(dst []byte, ev *plan.Event, payload []byte) ([]byte, e
 	return append(dst, r.Out.SprintfParsed(r.format(ev), vals)...), nil
 }
 
-// Message writes runtime-produced text of a kind (time, cat, join, syscall).
+// Message writes runtime-produced text of a kind (time, cat, join,
+// syscall): in text mode as it is (the runtime has added the newlines
+// join and system print), in JSON mode as the kind's event.
 func (r *Printer) Message(w io.Writer, kind string, text []byte) error {
+	if r.Out.Format != output.JSON {
+		_, err := w.Write(text)
+		return err
+	}
 	var m output.Message
 	switch kind {
 	case "time":

@@ -3,9 +3,12 @@ package runtest
 import (
 	"fmt"
 	"os"
+	"os/exec"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func TestPrintfFormats(t *testing.T) {
@@ -69,4 +72,114 @@ func TestCommIsTheThreadName(t *testing.T) {
 	}
 	check(t, `BEGIN { printf("%s|%s\n", comm, comm == "nomatch" ? "eq" : "ne"); exit(); }`,
 		strings.TrimSpace(string(comm))+"|ne\n"+exitText, Options{})
+}
+
+func TestStringsAndBuffers(t *testing.T) {
+	check(t, `BEGIN {
+  printf("%s|%s|%s\n", str("abcdef", 3), buf("abc\x01\xff", 5), ntop(2, 0x0100007f));
+  printf("%r|%rx|%rh\n", buf("ab\x01", 3), buf("ab\x01", 3), buf("ab\x01", 3));
+  printf("%lx %x %s\n", bswap((uint64)0x0102030405060708), bswap((uint16)0x1234), ntop(0x0101a8c0));
+  $s = "a longer string";
+  printf("[%s] [%s]\n", str($s, 6), $s);
+  exit();
+}`, lines(
+		"abc|abc\\x01\\xff|127.0.0.1",
+		"ab\\x01|\\x61\\x62\\x01|61 62 01",
+		"807060504030201 3412 192.168.1.1",
+		"[a long] [a longer string]",
+	)+exitText, Options{})
+}
+
+func TestCompileTimeFunctions(t *testing.T) {
+	check(t, `BEGIN {
+  printf("%d %s\n", kaddr("vfs_read") > 0, ksym(kaddr("vfs_read")));
+  printf("%d %d\n", cgroupid("/sys/fs/cgroup") > 0, cgroupid("/sys/fs/cgroup") != 0);
+  exit();
+}`, "1 vfs_read\n1 1\n"+exitText, Options{})
+}
+
+func TestTimeFunctions(t *testing.T) {
+	year := fmt.Sprint(time.Now().Year())
+	checkMatch(t, `BEGIN {
+  time("%Y|");
+  printf("%s|%s\n", strftime("%Y", nsecs), strftime("%H:%M", nsecs));
+  $t = strftime("%m", nsecs);
+  printf("%s\n", $t);
+  exit();
+}`, year+`\|`+year+`\|\d\d:\d\d\n\d\d\n`+exitText, Options{})
+}
+
+// Parent process builtins and struct field chains through pointers.
+func TestTaskBuiltins(t *testing.T) {
+	parent, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", os.Getppid()))
+	if err != nil {
+		t.Skip(err)
+	}
+	check(t, `BEGIN {
+  printf("%s %d %d\n", pcomm, ppid, curtask->real_parent->tgid == ppid);
+  printf("%d %d\n", curtask->tgid == pid, curtask->real_parent->real_parent->pid > 0);
+  exit();
+}`, fmt.Sprintf("%s %d 1\n1 1\n", strings.TrimSpace(string(parent)), os.Getppid())+exitText, Options{})
+}
+
+// Stacks symbolised: kernel frames through kallsyms, user frames through
+// the ELF symbols of the traced program (a C program with frame
+// pointers, run with -c).
+func TestStacks(t *testing.T) {
+	checkMatch(t, `tracepoint:syscalls:sys_enter_getppid /pid == $1/ {
+  printf("%s|%s|%d\n", kstack, kstack(perf, 2), len(kstack(3)));
+  @[kstack(2)] = count();
+  exit();
+}`, `\n(        \S+\+\d+\n)*        do_syscall_64\+\d+\n.*\|\n\t[0-9a-f]+ \S+\+\d+\n\t[0-9a-f]+ \S+\+\d+\n\|3\n`+
+		exitText+`@\[\n        \S+\+\d+\n        \S+\+\d+\n\]: 1\n`,
+		Options{Params: []string{pidParam}, Workload: getppid(1)})
+	bin := buildC(t, `
+__attribute__((noinline)) int inner(int x) { return x + 1; }
+__attribute__((noinline)) int outer(int x) { return inner(x) * 2; }
+int main(void) { return outer(1) == 4 ? 0 : 1; }`)
+	checkMatch(t, fmt.Sprintf(`uprobe:%s:inner { printf("%%s|%%s\n", ustack(2), ustack(perf, 1)); @[ustack(1)] = count(); }`, bin),
+		fmt.Sprintf(`\n        inner\+0\n        (main|outer)\+\d+\n\|\n\t[0-9a-f]+ inner\+0 \(%s\)\n\n`, regexp.QuoteMeta(bin))+
+			exitText+`@\[\n        inner\+0\n\]: 1\n`, Options{Child: bin})
+}
+
+func TestAsyncOutput(t *testing.T) {
+	res := check(t, `BEGIN {
+  errorf("bad %d", 1);
+  warnf("careful %s", "x");
+  cat("/proc/sys/kernel/ostype");
+  system("echo hi %d", 5);
+  printf("%s\n", "done");
+  exit(3);
+}`, "Linux\nhi 5\n\ndone\n"+exitText, Options{Unsafe: true}) // 0.26 adds a newline after system()'s output
+	if res.Code != 3 {
+		t.Errorf("exit code %d, want 3", res.Code)
+	}
+	if !strings.Contains(res.Stderr, "stdin:2:3-22: ERROR: bad 1") || !strings.Contains(res.Stderr, "stdin:3:3-27: WARNING: careful x") {
+		t.Errorf("stderr:\n%s", res.Stderr)
+	}
+}
+
+// join() prints the strings of an argv, as execve's.
+func TestJoin(t *testing.T) {
+	check(t, `tracepoint:syscalls:sys_enter_execve /str(args->filename) == "/bin/echo"/ {
+  join(args->argv);
+  join(args->argv, ",");
+}`, "/bin/echo a bc\n/bin/echo,a,bc\n"+exitText, Options{Workload: func() {
+		exec.Command("/bin/echo", "a", "bc").Run()
+	}})
+}
+
+// signal() sends a signal to the current process: a child that sleeps.
+func TestSignal(t *testing.T) {
+	Require(t)
+	cmd := exec.Command("/bin/sleep", "10")
+	res := Run(t, `tracepoint:syscalls:sys_enter_clock_nanosleep /pid == cpid/ { signal("SIGTERM"); printf("sent\n"); }`,
+		Options{Unsafe: true, Child: "/bin/sleep 10", Timeout: 5 * time.Second})
+	_ = cmd
+	if res.Err != nil {
+		t.Fatal(res.Err)
+	}
+	if res.Stdout != "sent\n"+exitText {
+		t.Errorf("output %q", res.Stdout)
+	}
 }

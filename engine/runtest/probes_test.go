@@ -28,7 +28,7 @@ func TestBeginEnd(t *testing.T) {
 // Each attach point of a wildcard gets its own program, whose probe
 // builtin is its name.
 func TestTracepointWildcard(t *testing.T) {
-	check(t, `tracepoint:syscalls:sys_enter_getp*id /pid == $1/ { @[probe] = count(); }`,
+	check(t, `tracepoint:syscalls:sys_enter_getpp*,tracepoint:syscalls:sys_enter_getpg* /pid == $1/ { @[probe] = count(); }`,
 		exitText+lines(
 			"@[tracepoint:syscalls:sys_enter_getpgid]: 2",
 			"@[tracepoint:syscalls:sys_enter_getppid]: 3",

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/bt-tools/bt/engine/compile"
 	"github.com/bt-tools/bt/engine/output"
 	"github.com/bt-tools/bt/engine/plan"
@@ -63,6 +65,8 @@ type Options struct {
 	Workload func()
 	// NoSyncStart turns the start gate off.
 	NoSyncStart bool
+
+	cpid int
 }
 
 // Result is what a run printed.
@@ -90,7 +94,7 @@ func Compile(src string, o Options) (*lang.Unit, *plan.Plan, error) {
 		return u, nil, errors.New(b.String())
 	}
 	p, err := compile.Compile(u.Prog, compile.Options{
-		PIDs: o.PIDs, SyncStart: !o.NoSyncStart, Unsafe: o.Unsafe, MaxStrlen: strlen, Kernel: Kernel(),
+		PIDs: o.PIDs, SyncStart: !o.NoSyncStart, Unsafe: o.Unsafe, MaxStrlen: strlen, Kernel: Kernel(), CPID: o.cpid,
 	})
 	return u, p, err
 }
@@ -99,9 +103,23 @@ func Compile(src string, o Options) (*lang.Unit, *plan.Plan, error) {
 func Run(t testing.TB, src string, o Options) *Result {
 	t.Helper()
 	res := &Result{}
+	// The -c child starts held before compiling: cpid is its pid.
+	var child *runtime.Child
+	if o.Child != "" {
+		var err error
+		child, err = runtime.StartChild(runtime.SplitCommand(o.Child), runtime.ChildOptions{})
+		if err != nil {
+			res.Err, res.Code = err, 1
+			return res
+		}
+		o.cpid = child.Pid()
+	}
 	u, p, err := Compile(src, o)
 	res.Plan = p
 	if err != nil {
+		if child != nil {
+			child.Kill()
+		}
 		res.Err, res.Code = err, 1
 		return res
 	}
@@ -114,6 +132,7 @@ func Run(t testing.TB, src string, o Options) *Result {
 		format = output.JSON
 	}
 	printer := output.NewPrinter(era, format)
+	printer.BootToWall = bootToWall()
 	syms := symbols.New()
 	printer.Symbols = syms
 	var stdout, stderr bytes.Buffer
@@ -136,12 +155,7 @@ func Run(t testing.TB, src string, o Options) *Result {
 			}()
 		}
 	}
-	if o.Child != "" {
-		child, err := runtime.StartChild(runtime.SplitCommand(o.Child), runtime.ChildOptions{})
-		if err != nil {
-			res.Err, res.Code = err, 1
-			return res
-		}
+	if child != nil {
 		opts.Child = child
 		syms.Preload(child.Pid())
 	}
@@ -157,4 +171,14 @@ func Run(t testing.TB, src string, o Options) *Result {
 		}
 	}
 	return res
+}
+
+// bootToWall converts boot-clock nanoseconds to wall-clock time.
+func bootToWall() func(uint64) time.Time {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_BOOTTIME, &ts); err != nil {
+		return nil
+	}
+	offset := time.Now().UnixNano() - ts.Nano()
+	return func(ns uint64) time.Time { return time.Unix(0, offset+int64(ns)) }
 }
