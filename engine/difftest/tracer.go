@@ -155,7 +155,8 @@ func BTReady(t *Tracer) (bool, error) {
 	return GateOpen(t.Cmd.Process.Pid)
 }
 
-var attachingRx = regexp.MustCompile(`Attaching (\d+) probes?\.\.\.`)
+// attachingRx matches 0.17's attach message, in text and in JSON.
+var attachingRx = regexp.MustCompile(`Attaching (\d+) probes?\.\.\.|"attached_probes", "data": \{"probes": (\d+)\}`)
 
 // BpftraceReady returns a readiness check for bpftrace 0.17 running
 // script on ncpu CPUs: "Attaching N probes..." was printed and the process
@@ -167,7 +168,7 @@ func BpftraceReady(script string, ncpu int) func(*Tracer) (bool, error) {
 		if m == nil {
 			return false, fmt.Errorf("no \"Attaching N probes...\" line yet")
 		}
-		n, _ := strconv.Atoi(m[1])
+		n, _ := strconv.Atoi(m[1] + m[2])
 		want := BpftracePerfFDs(script, n, ncpu)
 		o, err := ProcessObjects(t.Cmd.Process.Pid)
 		if err != nil {
