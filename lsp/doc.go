@@ -1,7 +1,7 @@
 // Package lsp is bt's language server: the Language Server Protocol over
 // a byte stream (stdin and stdout for `bt lsp`), on go.lsp.dev/jsonrpc2
-// v1 and the protocol types of go.lsp.dev/protocol (see
-// internal/protocol for why they are a copy).
+// v1 and bt's own protocol types (internal/protocol, written from the
+// LSP 3.17 specification).
 //
 // Everything is answered from the front end (lang/) and kernel info; no
 // feature parses, types or lists builtins itself. The pieces:
