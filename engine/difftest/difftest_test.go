@@ -31,9 +31,9 @@ const (
 	settle = 300 * time.Millisecond
 	// endTimeout bounds how long a tracer may take to stop.
 	endTimeout = time.Minute
-	// resignal is when a tracer that has not stopped after SIGINT gets
-	// another.
-	resignal = 10 * time.Second
+	// resignal is how often bpftrace gets another SIGINT while it has
+	// not stopped.
+	resignal = time.Second
 )
 
 // TestDiff runs every case in testdata/difftest under bt and bpftrace
@@ -179,19 +179,48 @@ func (r *caseRun) drive(t *testing.T, script string, btT, bpT *Tracer) (release 
 	return release
 }
 
-// waitEnd waits for a tracer to end. Once in a while bpftrace 0.17 misses
-// the SIGINT that stops it; it gets a second one.
+// waitEnd waits for a tracer to end. bpftrace 0.17 sometimes misses the
+// SIGINT that stops it (the signal lands between its check of the exit
+// flag and its next epoll_wait, which then sleeps on), so it gets another
+// every second; a second one stops it as well as the first.
 func (r *caseRun) waitEnd(t *testing.T, tr *Tracer) error {
-	if r.c.Stop == StopSignal {
-		select {
-		case <-tr.Done():
-			return nil
-		case <-time.After(resignal):
-			t.Logf("%s still runs %v after SIGINT; sending another", tr.Name, resignal)
+	if r.c.Stop == StopSignal && tr.Name == "bpftrace" {
+		for tries := 0; ; tries++ {
+			select {
+			case <-tr.Done():
+				return nil
+			case <-time.After(resignal):
+			}
+			if tries == 0 {
+				t.Logf("%s still runs %v after SIGINT; sending more\n%s", tr.Name, resignal, procState(tr.Cmd.Process.Pid))
+			}
+			if tries*int(resignal) >= int(endTimeout) {
+				break
+			}
 			tr.Signal(syscall.SIGINT)
 		}
 	}
 	return tr.Wait(endTimeout)
+}
+
+// procState describes where a process's threads are, for a tracer that
+// does not stop.
+func procState(pid int) string {
+	var b strings.Builder
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*", pid))
+	for _, task := range tasks {
+		stat, _ := os.ReadFile(task + "/stat")
+		wchan, _ := os.ReadFile(task + "/wchan")
+		stack, _ := os.ReadFile(task + "/stack")
+		fmt.Fprintf(&b, "%s: %s wchan=%s\n%s", task, strings.TrimSpace(string(stat)), wchan, stack)
+	}
+	status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "Sig") || strings.HasPrefix(line, "ShdPnd") || strings.HasPrefix(line, "State") {
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
 }
 
 // workload runs the case's ops in a process named r.comm, pinned to CPU
