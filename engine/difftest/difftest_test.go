@@ -191,8 +191,8 @@ func (r *caseRun) waitEnd(t *testing.T, tr *Tracer) error {
 				return nil
 			case <-time.After(resignal):
 			}
-			if tries == 0 {
-				t.Logf("%s still runs %v after SIGINT; sending more\n%s", tr.Name, resignal, procState(tr.Cmd.Process.Pid))
+			if tries == 5 {
+				t.Logf("%s still runs %v after SIGINT; sending more\n%s", tr.Name, 5*resignal, procState(tr.Cmd.Process.Pid))
 			}
 			if tries*int(resignal) >= int(endTimeout) {
 				break
