@@ -20,6 +20,10 @@ import (
 // #define or a zero-argument macro.
 func (g *gen) ident(x *ast.Ident) *val {
 	obj := g.info.Idents[x]
+	if name, ok := strings.CutPrefix(x.Name, "__builtin_"); ok && (obj == nil || obj.Kind == sema.ObjBuiltin) {
+		// The stdlib's spelling of a builtin.
+		return g.builtinVar(x, name, nil)
+	}
 	if obj == nil {
 		g.failf(x, "internal error: unresolved identifier %s", x.Name)
 		return imm(types.Int64, 0)
@@ -292,12 +296,24 @@ func (g *gen) callExpr(x *ast.CallExpr) *val {
 	if e := g.info.Expansions[x]; e != nil {
 		return g.blockValue(e.Body)
 	}
+	if k, ok := g.info.Consts[x]; ok {
+		// Folded by the checker: sizeof, offsetof, is_integer ...
+		if !k.IsStr {
+			v, _ := g.constInt(x)
+			return imm(g.typeOf(x), v)
+		}
+		return g.stringConst(k.Str, g.typeOf(x))
+	}
 	callee := g.info.Calls[x]
 	if callee == nil || callee.Builtin == nil {
-		g.failf(x, "bt run does not support calling %s yet", x.Fun.Name)
+		what := "calling " + x.Fun.Name
+		if callee != nil && callee.Fn != nil {
+			what = "fn functions (" + x.Fun.Name + ")"
+		}
+		g.failf(x, "bt run does not support %s yet", what)
 		return imm(types.Int64, 0)
 	}
-	name := callee.Builtin.Name
+	name := strings.TrimPrefix(callee.Builtin.Name, "__builtin_")
 	switch name {
 	case "printf", "errorf", "warnf", "system", "cat":
 		return g.formatEvent(x, name)

@@ -120,7 +120,12 @@ func (c *compiler) userMaps() {
 	deleted := c.deletedMaps()
 	for i, m := range c.prog.MapOrder {
 		if m.Value == nil {
-			continue
+			if len(m.Refs) == 0 {
+				continue
+			}
+			// Only ever read, or assigned from its own value (@x = @x + 1):
+			// an integer.
+			m.Value = types.Int64
 		}
 		um := &umap{Map: &plan.Map{
 			Name:     kernelMapName(i, m.Name),
@@ -397,6 +402,9 @@ func (g *gen) finishFn(f *fn) ([]insn, int, error) {
 		return nil, 0, err
 	}
 	insns = removeDeadDefs(insns)
+	if insns, err = removeDeadStores(insns, g.nregs); err != nil {
+		return nil, 0, err
+	}
 	insns, stack, err := allocate(insns, g.nregs, (f.max+7)&^7)
 	if err != nil {
 		return nil, 0, err

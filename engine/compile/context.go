@@ -110,6 +110,13 @@ func (g *gen) field(x *ast.FieldExpr) *val {
 	t := g.typeOf(x)
 	fi := g.info.Fields[x]
 	if fi == nil {
+		if isConfig(x.X) {
+			g.failf(x, "bt run does not support reading config yet")
+			return imm(types.Int64, 0)
+		}
+		if k, ok := g.info.Consts[x]; ok && !k.IsStr {
+			return imm(t, k.Int)
+		}
 		g.failf(x, "internal error: unresolved field %s", x.Sel.Name)
 		return imm(types.Int64, 0)
 	}
@@ -405,4 +412,15 @@ func (g *gen) index(x *ast.IndexExpr) *val {
 	g.extend(res, t, int(esize))
 	g.mark(done)
 	return regVal(t, res)
+}
+
+// isConfig says whether x is the config builtin (config or config()).
+func isConfig(x ast.Expr) bool {
+	switch x := ast.Unparen(x).(type) {
+	case *ast.Ident:
+		return x.Name == "config"
+	case *ast.CallExpr:
+		return x.Fun.Name == "config"
+	}
+	return false
 }

@@ -1013,6 +1013,19 @@ func (g *gen) incDec(x *ast.IncDecExpr) *val {
 	switch target := ast.Unparen(x.X).(type) {
 	case *ast.VarExpr:
 		v := g.info.Vars[target]
+		if l := g.varLoc(v); l.inReg {
+			// In place; the old value is a copy (gone if unused).
+			var old reg
+			if x.Post {
+				old = g.newReg()
+				g.mov(old, l.reg)
+			}
+			g.aluImm(asm.Add, l.reg, int32(delta))
+			if x.Post {
+				return regVal(v.Type, old)
+			}
+			return &val{t: v.Type, kind: inReg, reg: l.reg, shared: true}
+		}
 		cur := g.varRead(target)
 		res := g.newReg()
 		g.into(res, cur)
@@ -1151,3 +1164,5 @@ func (g *gen) isBuiltinIdent(id *ast.Ident) bool {
 	o := g.info.Idents[id]
 	return o != nil && o.Kind == sema.ObjBuiltin
 }
+
+func isPtrType(t types.Type) bool { _, ok := t.(*types.Pointer); return ok }

@@ -3,6 +3,7 @@ package compile
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/cilium/ebpf/asm"
 
@@ -338,6 +339,9 @@ func (g *gen) at(n ast.Node) plan.Span {
 	if n != nil && n.Pos().IsValid() {
 		f := g.c.prog.Tok
 		text := f.Text(n.Pos(), n.End())
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			text = strings.TrimRight(text[:i], " \t{") + " ..."
+		}
 		if len(text) > 80 {
 			text = text[:77] + "..."
 		}

@@ -216,8 +216,20 @@ func (g *gen) mapAssign(s *ast.AssignStmt, x *ast.MapExpr, keys []ast.Expr) {
 	if um == nil {
 		return
 	}
-	if call, ok := ast.Unparen(s.RHS).(*ast.CallExpr); ok {
-		if _, isAgg := um.Value.(*types.Agg); isAgg && s.Tok == token.ASSIGN {
+	if _, isAgg := um.Value.(*types.Agg); isAgg && s.Tok == token.ASSIGN {
+		rhs := ast.Unparen(s.RHS)
+		// @m = { stmts; agg(...) }: the statements, then the aggregation.
+		for {
+			b, ok := rhs.(*ast.Block)
+			if !ok || b.Value == nil {
+				break
+			}
+			for _, st := range b.Stmts {
+				g.stmt(st)
+			}
+			rhs = ast.Unparen(b.Value)
+		}
+		if call, ok := rhs.(*ast.CallExpr); ok {
 			g.aggregate(um, keys, call)
 			return
 		}

@@ -226,38 +226,16 @@ func removeUnreachable(insns []insn) ([]insn, error) {
 }
 
 // ----------------------------------------------------------------------------
-// Allocation
+// Liveness
 
-type interval struct {
-	r          reg
-	start, end int
-	across     bool // live across a helper call
-	phys       reg  // assigned machine register, or noReg
-	slot       int  // spill slot (offset from R10), when phys is noReg
-}
-
-// allocate assigns machine registers to f's virtual registers, spilling
-// below stackUsed bytes of the frame, and returns the instructions with
-// machine registers only and the new frame size.
-func allocate(insns []insn, nregs int, stackUsed int) ([]insn, int, error) {
-	out, stack, spilled, err := allocateWith(insns, nregs, stackUsed, 0)
-	if spilled {
-		// Reloading spilled values needs registers free at every
-		// instruction: keep R0 and R5 for that.
-		out, stack, _, err = allocateWith(insns, nregs, stackUsed, 1<<r0|1<<r5)
-	}
-	return out, stack, err
-}
-
-// allocateWith allocates without the registers in reserved; spilled
-// says whether some value went to the stack.
-func allocateWith(insns []insn, nregs int, stackUsed int, reserved uint16) ([]insn, int, bool, error) {
+// liveness splits insns into blocks and computes the registers live at
+// the start and end of each.
+func liveness(insns []insn, nregs int) ([]*block, error) {
 	bs, err := blocks(insns)
 	if err != nil {
-		return nil, 0, false, err
+		return nil, err
 	}
 	nbits := int(vbase) + nregs
-	// Liveness per block.
 	gen := make([]bitset, len(bs))
 	kill := make([]bitset, len(bs))
 	for bi, b := range bs {
@@ -298,7 +276,107 @@ func allocateWith(insns []insn, nregs int, stackUsed int, reserved uint16) ([]in
 			}
 		}
 	}
+	return bs, nil
+}
 
+// removeDeadStores drops instructions without side effects whose result
+// is overwritten before anything reads it (a variable's initial zero
+// when every path assigns it first).
+func removeDeadStores(insns []insn, nregs int) ([]insn, error) {
+	for {
+		bs, err := liveness(insns, nregs)
+		if err != nil {
+			return nil, err
+		}
+		dead := make([]bool, len(insns))
+		any := false
+		live := newBitset(int(vbase) + nregs)
+		for _, b := range bs {
+			live.copyFrom(b.liveOut)
+			for i := b.end - 1; i >= b.start; i-- {
+				uses, def, call := operands(&insns[i])
+				if def.virtual() && !live.has(int(def)) && pure(&insns[i]) {
+					dead[i], any = true, true
+					continue
+				}
+				if def >= 0 {
+					live.clear(int(def))
+				}
+				if call {
+					for r := r0; r <= r5; r++ {
+						live.clear(int(r))
+					}
+				}
+				for _, u := range uses {
+					if u >= 0 && u != r10 {
+						live.set(int(u))
+					}
+				}
+			}
+		}
+		if !any {
+			return insns, nil
+		}
+		out := insns[:0:0]
+		var carry []string
+		for i := range insns {
+			in := insns[i]
+			in.labels = append(carry, in.labels...)
+			carry = nil
+			if dead[i] {
+				carry = in.labels
+				continue
+			}
+			out = append(out, in)
+		}
+		if len(carry) > 0 {
+			return nil, fmt.Errorf("internal error: label %v at the end", carry)
+		}
+		insns = out
+	}
+}
+
+// pure says whether an instruction only writes its destination register.
+func pure(in *insn) bool {
+	switch in.ins.OpCode.Class() {
+	case asm.ALUClass, asm.ALU64Class, asm.LdClass, asm.LdXClass:
+		return true
+	}
+	return false
+}
+
+// ----------------------------------------------------------------------------
+// Allocation
+
+type interval struct {
+	r          reg
+	start, end int
+	across     bool // live across a helper call
+	phys       reg  // assigned machine register, or noReg
+	slot       int  // spill slot (offset from R10), when phys is noReg
+}
+
+// allocate assigns machine registers to f's virtual registers, spilling
+// below stackUsed bytes of the frame, and returns the instructions with
+// machine registers only and the new frame size.
+func allocate(insns []insn, nregs int, stackUsed int) ([]insn, int, error) {
+	out, stack, spilled, err := allocateWith(insns, nregs, stackUsed, 0)
+	if spilled {
+		// Reloading spilled values needs registers free at every
+		// instruction: keep R0 and R5 for that.
+		out, stack, _, err = allocateWith(insns, nregs, stackUsed, 1<<r0|1<<r5)
+	}
+	return out, stack, err
+}
+
+// allocateWith allocates without the registers in reserved; spilled
+// says whether some value went to the stack.
+func allocateWith(insns []insn, nregs int, stackUsed int, reserved uint16) ([]insn, int, bool, error) {
+	bs, err := liveness(insns, nregs)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	nbits := int(vbase) + nregs
 	// Intervals of virtual registers; busy points of R0-R5.
 	ivs := map[reg]*interval{}
 	touch := func(r reg, i int) {
@@ -407,6 +485,13 @@ func allocateWith(insns []insn, nregs int, stackUsed int, reserved uint16) ([]in
 		return physBusy[k][last+1]-physBusy[k][iv.start] == 0
 	}
 	free := func(iv *interval) (reg, bool) {
+		// A value moved from or to a machine register would rather be in
+		// it: the move then disappears.
+		for _, k := range hints(insns, iv) {
+			if !inUse[k] && reserved&(1<<k) == 0 && (k >= r6 || !iv.across && physFree(k, iv)) {
+				return k, true
+			}
+		}
 		if !iv.across {
 			for k := r0; k <= r5; k++ {
 				if !inUse[k] && reserved&(1<<k) == 0 && physFree(k, iv) {
@@ -470,6 +555,19 @@ func allocateWith(insns []insn, nregs int, stackUsed int, reserved uint16) ([]in
 	}
 	out, err := rewrite(insns, ivs, busyAt)
 	return out, stackUsed, slots > 0, err
+}
+
+// hints are the machine registers an interval is moved from (where it
+// starts) or into (where it ends).
+func hints(insns []insn, iv *interval) []reg {
+	var out []reg
+	if in := &insns[iv.start]; isMove(in) && in.dst == iv.r && in.src >= 0 && !in.src.virtual() && in.src != r10 {
+		out = append(out, in.src)
+	}
+	if in := &insns[iv.end]; isMove(in) && in.src == iv.r && in.dst >= 0 && !in.dst.virtual() {
+		out = append(out, in.dst)
+	}
+	return out
 }
 
 // rewrite replaces virtual registers by their machine registers and adds

@@ -5,6 +5,7 @@ import (
 
 	"github.com/bt-tools/bt/engine/plan"
 	"github.com/bt-tools/bt/lang/ast"
+	"github.com/bt-tools/bt/lang/sema"
 	"github.com/bt-tools/bt/lang/token"
 	"github.com/bt-tools/bt/lang/types"
 )
@@ -141,6 +142,9 @@ func (g *gen) assign(s *ast.AssignStmt) {
 		}
 		if s.Tok == token.ASSIGN {
 			g.noteStrftime(v, s.RHS)
+			if g.selfUpdate(v, s.RHS) {
+				return
+			}
 			g.varWrite(v, g.expr(s.RHS))
 			return
 		}
@@ -158,6 +162,39 @@ func (g *gen) assign(s *ast.AssignStmt) {
 	default:
 		g.failf(s, "bt run cannot assign to this")
 	}
+}
+
+// selfUpdate generates $x = $x op y for a variable in a register as
+// $x op= y: in place.
+func (g *gen) selfUpdate(v *sema.Var, rhs ast.Expr) bool {
+	l := g.varLoc(v)
+	b, ok := ast.Unparen(rhs).(*ast.BinaryExpr)
+	if !l.inReg || !ok {
+		return false
+	}
+	x, ok := ast.Unparen(b.X).(*ast.VarExpr)
+	if !ok || g.info.Vars[x] != v {
+		return false
+	}
+	signed := isSignedType(g.typeOf(b))
+	switch b.Op {
+	case token.ADD, token.SUB, token.MUL, token.AND, token.OR, token.XOR, token.SHL:
+	case token.SHR:
+		signed = isSignedType(g.typeOf(b.X))
+	default:
+		return false
+	}
+	if !types.Identical(g.typeOf(b), v.Type) || isPtrType(g.typeOf(b.X)) {
+		return false // a conversion is due
+	}
+	op, _ := aluOp(b.Op, signed)
+	y := g.expr(b.Y)
+	if y.kind == inImm && fitsImm(y.imm) {
+		g.aluImm(op, l.reg, int32(y.imm))
+	} else {
+		g.alu(op, l.reg, g.scalar(y))
+	}
+	return true
 }
 
 // compound computes lhs op rhs for op= assignments, in cur's register.
