@@ -29,7 +29,7 @@ func check(t *testing.T, src, want string, o Options) *Result {
 	Require(t)
 	res := Run(t, src, o)
 	if res.Err != nil {
-		t.Fatalf("run failed: %v\nstderr: %s", res.Err, res.Stderr)
+		t.Fatalf("run failed: %s\nstderr: %s", res.Error(), res.Stderr)
 	}
 	if res.Stdout != want {
 		t.Errorf("script:\n%s\noutput:\n%s\nwant:\n%s\nstderr: %s", src, res.Stdout, want, res.Stderr)
@@ -44,7 +44,7 @@ func checkMatch(t *testing.T, src, want string, o Options) *Result {
 	Require(t)
 	res := Run(t, src, o)
 	if res.Err != nil {
-		t.Fatalf("run failed: %v\nstderr: %s", res.Err, res.Stderr)
+		t.Fatalf("run failed: %s\nstderr: %s", res.Error(), res.Stderr)
 	}
 	re := regexp.MustCompile(`^(?s:` + want + `)$`)
 	if !re.MatchString(res.Stdout) {

@@ -75,6 +75,8 @@ type Result struct {
 	Code           int
 	Err            error      // a compile or run failure
 	Plan           *plan.Plan // nil if the script did not compile
+
+	unit *lang.Unit
 }
 
 // Compile checks and compiles src as bt run would.
@@ -161,16 +163,25 @@ func Run(t testing.TB, src string, o Options) *Result {
 	}
 	code, err := runtime.Run(ctx, p, opts)
 	res.Stdout, res.Stderr, res.Code, res.Err = stdout.String(), stderr.String(), code, err
-	if err != nil {
-		var ve *runtime.VerifierError
-		if errors.As(err, &ve) {
-			res.Err = fmt.Errorf("%+v", ve)
-			if ve.Pos.IsValid() {
-				res.Err = fmt.Errorf("%s: %w", u.Tok.Position(ve.Pos), res.Err)
-			}
-		}
-	}
+	res.unit = u
 	return res
+}
+
+// Error formats a run's error: a verifier rejection with its source
+// position and the whole log.
+func (r *Result) Error() string {
+	if r.Err == nil {
+		return ""
+	}
+	var ve *runtime.VerifierError
+	if errors.As(r.Err, &ve) {
+		msg := fmt.Sprintf("%+v", ve)
+		if ve.Pos.IsValid() && r.unit != nil {
+			msg = fmt.Sprintf("%s: %s", r.unit.Tok.Position(ve.Pos), msg)
+		}
+		return msg
+	}
+	return r.Err.Error()
 }
 
 // bootToWall converts boot-clock nanoseconds to wall-clock time.
