@@ -229,3 +229,22 @@ func load(p *plan.Plan) error {
 }
 
 var _ = time.Second
+
+// Struct field chains through pointers in user memory, with C
+// definitions from the script: '.' follows a pointer to a pointer too.
+func TestStructChains(t *testing.T) {
+	Require(t)
+	bin := buildC(t, `
+struct node { long val; struct node *next; char name[8]; };
+struct node second = { 2, 0, "second" };
+struct node first = { 1, &second, "first" };
+struct node *head = &first;
+__attribute__((noinline)) long walk(struct node **pp) { return (*pp)->next->val; }
+int main(void) { return walk(&head) == 2 ? 0 : 1; }`)
+	check(t, fmt.Sprintf(`struct node { long val; struct node *next; char name[8]; }
+uprobe:%s:walk {
+  $pp = (struct node **)arg0;
+  printf("%%d %%d %%s %%s\n", $pp->val, $pp->next->val, $pp->name, (*$pp)->next->name);
+  printf("%%d %%d\n", reg("di") == arg0, reg("sp") != 0);
+}`, bin), "1 2 first second\n1 1\n"+exitText, Options{Child: bin})
+}
