@@ -47,6 +47,10 @@ type Options struct {
 	// Kernel answers kaddr() and the struct task_struct layout that
 	// pcomm and ppid read; nil disables them.
 	Kernel kernel.Info
+	// Era017 reproduces bpftrace 0.17's semantics where they differ:
+	// division and modulo are unsigned, and comparisons are integers
+	// (1 and 0) rather than booleans.
+	Era017 bool
 }
 
 type compiler struct {

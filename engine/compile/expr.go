@@ -53,6 +53,17 @@ func (g *gen) constInt(x ast.Expr) (int64, bool) {
 		if v, ok := g.foldCompare(b); ok {
 			return v, true
 		}
+		if (b.Op == token.QUO || b.Op == token.REM) && g.c.opts.Era017 {
+			// 0.17 divides unsigned.
+			x, ok1 := g.constInt(b.X)
+			y, ok2 := g.constInt(b.Y)
+			if ok1 && ok2 && y != 0 {
+				if b.Op == token.QUO {
+					return int64(uint64(x) / uint64(y)), true
+				}
+				return int64(uint64(x) % uint64(y)), true
+			}
+		}
 	}
 	return k.Int, true
 }
@@ -295,7 +306,7 @@ func (g *gen) allocVars(n ast.Node) {
 			g.vars[v] = varLoc{inReg: true, reg: r}
 			continue
 		}
-		m := g.alloc(slotSize(storage(v.Type)))
+		m := g.alloc(slotSize(g.c.storage(v.Type)))
 		g.zero(m)
 		g.vars[v] = varLoc{mem: m}
 	}
@@ -318,7 +329,7 @@ func (g *gen) varLoc(v *sema.Var) varLoc {
 	if l, ok := g.vars[v]; ok {
 		return l
 	}
-	m := g.alloc(slotSize(storage(v.Type)))
+	m := g.alloc(slotSize(g.c.storage(v.Type)))
 	g.zero(m)
 	l := varLoc{mem: m}
 	g.vars[v] = l
@@ -361,7 +372,7 @@ func (g *gen) varWrite(v *sema.Var, x *val) {
 		g.into(l.reg, x)
 		return
 	}
-	g.storeAs(l.mem, x, storage(v.Type))
+	g.storeAs(l.mem, x, g.c.storage(v.Type))
 }
 
 // store writes scalar or memory value v into m.
@@ -450,9 +461,10 @@ func (g *gen) binary(x *ast.BinaryExpr) *val {
 	signed := isSignedType(t)
 	switch x.Op {
 	case token.QUO, token.REM:
-		if signed {
+		if signed && !g.c.opts.Era017 { // 0.17 divides unsigned
 			return g.signedDiv(x.Op, a, b, t)
 		}
+		signed = false
 	case token.SHR:
 		signed = isSignedType(lt)
 	}
@@ -917,7 +929,7 @@ func (g *gen) ternary(x *ast.TernaryExpr) *val {
 		return regVal(t, r)
 	}
 	m := g.alloc(slotSize(t))
-	st := storage(t)
+	st := g.c.storage(t)
 	if x.Then == nil {
 		g.failf(x, "bt run does not support ?: on this type yet")
 		return memVal(t, m)
@@ -992,7 +1004,7 @@ func (g *gen) convert(v *val, t types.Type) {
 }
 
 func (g *gen) tuple(elems []ast.Expr, t types.Type) *val {
-	tt := tupleOf(storage(t))
+	tt := tupleOf(g.c.storage(t))
 	if tt == nil {
 		g.failf(nil, "internal error: tuple of type %s", t)
 		return imm(types.Int64, 0)
@@ -1055,7 +1067,7 @@ func (g *gen) ifValue(x *ast.IfExpr) *val {
 	}
 	if !isScalar(t) {
 		m := g.alloc(slotSize(t))
-		st := storage(t)
+		st := g.c.storage(t)
 		g.ifArms(x, func(v *val) { g.storeAs(m, v, st) })
 		return memVal(t, m)
 	}

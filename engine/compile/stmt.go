@@ -207,7 +207,7 @@ func (g *gen) compound(s *ast.AssignStmt, cur *val) *val {
 		g.failf(s, "bt run does not support %s yet", s.Tok)
 		return cur
 	}
-	if signed && (op == asm.Div || op == asm.Mod) {
+	if signed && (op == asm.Div || op == asm.Mod) && !g.c.opts.Era017 {
 		res := g.signedDiv(s.Tok.BinaryOf(), regVal(cur.t, ra), b, cur.t)
 		g.mov(ra, res.reg)
 		return cur
@@ -346,7 +346,7 @@ func (g *gen) mapLoop(s *ast.ForStmt, m *ast.MapExpr, lv varLoc) {
 		g.failf(s, "bt run cannot loop over a histogram")
 		return
 	}
-	kt := tupleOf(storage(g.typeOf(s.Var)))
+	kt := tupleOf(g.c.storage(g.typeOf(s.Var)))
 	if kt == nil || lv.inReg || len(kt.Elems) != 2 {
 		g.failf(s, "internal error: loop variable of type %s", g.typeOf(s.Var))
 		return

@@ -19,12 +19,15 @@ func (*Timestamp) Size() int64 { return 8 }
 // whose length is only known at run time (__data_loc) get max_strlen
 // bytes, and the rest is unchanged.
 func (c *compiler) storage(t types.Type) types.Type {
-	return storageN(t, c.opts.MaxStrlen)
+	return storageN(t, c.opts.MaxStrlen, c.opts.Era017)
 }
 
-func storage(t types.Type) types.Type { return storageN(t, 0) }
+func storage(t types.Type) types.Type { return storageN(t, 0, false) }
 
-func storageN(t types.Type, strlen int64) types.Type {
+func storageN(t types.Type, strlen int64, noBool bool) types.Type {
+	if t == types.Bool && noBool {
+		return types.Uint64 // 0.17 has no booleans
+	}
 	switch t := t.(type) {
 	case *types.Int:
 		return types.IntOf(64, t.Signed)
@@ -37,13 +40,13 @@ func storageN(t types.Type, strlen int64) types.Type {
 	case *types.Tuple:
 		out := &types.Tuple{Elems: make([]types.Type, len(t.Elems))}
 		for i, e := range t.Elems {
-			out.Elems[i] = storageN(e, strlen)
+			out.Elems[i] = storageN(e, strlen, noBool)
 		}
 		return out
 	case *types.Record:
 		out := &types.Record{Names: t.Names, Elems: make([]types.Type, len(t.Elems))}
 		for i, e := range t.Elems {
-			out.Elems[i] = storageN(e, strlen)
+			out.Elems[i] = storageN(e, strlen, noBool)
 		}
 		return out
 	}

@@ -194,6 +194,9 @@ func (r *Printer) normalize(m *plan.Map, d *runtime.MapData) *runtime.MapData {
 	if !m.Scalar || m.Spec == nil {
 		return d
 	}
+	if len(d.Keys) == 0 {
+		return r.unsetCount(m, d)
+	}
 	out := &runtime.MapData{PerCPU: d.PerCPU, NumCPU: d.NumCPU}
 	switch m.Spec.Type {
 	case ebpf.Array:
@@ -219,14 +222,24 @@ func (r *Printer) normalize(m *plan.Map, d *runtime.MapData) *runtime.MapData {
 	default:
 		return d
 	}
-	if len(out.Keys) == 0 && r.Out.Era == output.Era017 {
-		// bpftrace 0.17 prints an unset scalar count as 0.
-		if agg, ok := m.Value.(*types.Agg); ok && agg.Kind == types.Count && len(d.Values) > 0 {
-			out.Keys = append(out.Keys, d.Keys[0])
-			out.Values = append(out.Values, d.Values[0])
-		}
+	if len(out.Keys) == 0 {
+		return r.unsetCount(m, out)
 	}
 	return out
+}
+
+// unsetCount gives an unset scalar count map the value 0 for bpftrace
+// 0.17, which prints it as "@c: 0" (other empty maps print nothing).
+func (r *Printer) unsetCount(m *plan.Map, d *runtime.MapData) *runtime.MapData {
+	agg, ok := m.Value.(*types.Agg)
+	if r.Out.Era != output.Era017 || !ok || agg.Kind != types.Count {
+		return d
+	}
+	n := max(d.NumCPU, 1)
+	return &runtime.MapData{
+		Keys: [][]byte{make([]byte, 8)}, Values: [][]byte{make([]byte, 8*n)},
+		PerCPU: d.PerCPU, NumCPU: n,
+	}
 }
 
 func allZero(b []byte) bool {

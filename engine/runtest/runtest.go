@@ -96,7 +96,7 @@ func Compile(src string, o Options) (*lang.Unit, *plan.Plan, error) {
 		return u, nil, errors.New(b.String())
 	}
 	p, err := compile.Compile(u.Prog, compile.Options{
-		PIDs: o.PIDs, SyncStart: !o.NoSyncStart, Unsafe: o.Unsafe, MaxStrlen: strlen, Kernel: Kernel(), CPID: o.cpid,
+		PIDs: o.PIDs, SyncStart: !o.NoSyncStart, Unsafe: o.Unsafe, MaxStrlen: strlen, Kernel: Kernel(), CPID: o.cpid, Era017: o.Era017,
 	})
 	return u, p, err
 }

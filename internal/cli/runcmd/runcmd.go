@@ -122,7 +122,7 @@ func run(cmd *cobra.Command, o options, args []string) error {
 	}
 	p, err := compile.Compile(u.Prog, compile.Options{
 		PIDs: o.pids, SyncStart: !o.noSync, Unsafe: o.unsafe,
-		MaxStrlen: strlen(u.Prog, strlenDefault), CPID: cpid, Kernel: k,
+		MaxStrlen: strlen(u.Prog, strlenDefault), CPID: cpid, Kernel: k, Era017: o.era == "0.17",
 	})
 	if err != nil {
 		printCompileErrors(stderr, u, err)
