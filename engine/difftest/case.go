@@ -46,7 +46,8 @@ const (
 //
 //	workload   ops for [workload.Parse] (then the tracers are stopped with SIGINT,
 //	           unless stop says otherwise)
-//	stop       "self" (the script calls exit()) or "sigint"
+//	stop       "self" (the script calls exit()) or "sigint" (also without a
+//	           workload: once both tracers are attached)
 //	args       positional parameters, split on spaces
 //	env        NAME=VALUE for both tracers (repeatable)
 //	unsafe     (no value) run both with --unsafe

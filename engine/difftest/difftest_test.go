@@ -134,13 +134,16 @@ func (r *caseRun) run(t *testing.T) {
 	}
 	defer bpT.Kill()
 
-	if r.c.Workload != "" {
+	switch {
+	case r.c.Workload != "":
 		release := r.drive(t, script, btT, bpT)
 		defer func() {
 			if err := release(); err != nil {
 				t.Error(err)
 			}
 		}()
+	case r.c.Stop == StopSignal:
+		r.interrupt(t, script, btT, bpT)
 	}
 	for _, tr := range []*Tracer{btT, bpT} {
 		if err := r.waitEnd(t, tr); err != nil {
@@ -177,6 +180,31 @@ func (r *caseRun) drive(t *testing.T, script string, btT, bpT *Tracer) (release 
 		bpT.Signal(syscall.SIGINT)
 	}
 	return release
+}
+
+// interrupt stops a run that has no workload with SIGINT, once both
+// tracers are attached (or have ended by themselves: bt ends a program
+// with only BEGIN probes, as bpftrace does since 0.18; 0.17 runs on).
+func (r *caseRun) interrupt(t *testing.T, script string, btT, bpT *Tracer) {
+	ctx, cancel := context.WithTimeout(context.Background(), attachTimeout)
+	defer cancel()
+	for _, w := range []struct {
+		tr    *Tracer
+		ready func(*Tracer) (bool, error)
+	}{{btT, BTReady}, {bpT, BpftraceReady(script, r.ncpu)}} {
+		err := w.tr.WaitReady(ctx, w.ready)
+		select {
+		case <-w.tr.Done():
+			continue // ended by itself: the output says whether it should have
+		default:
+		}
+		if err != nil {
+			t.Fatalf("%v\nstdout:\n%s\nstderr:\n%s", err, w.tr.Stdout(), w.tr.Stderr())
+		}
+	}
+	time.Sleep(settle)
+	btT.Signal(syscall.SIGINT)
+	bpT.Signal(syscall.SIGINT)
 }
 
 // waitEnd waits for a tracer to end. bpftrace 0.17 sometimes misses the
