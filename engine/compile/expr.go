@@ -299,6 +299,7 @@ func (g *gen) allocVars(n ast.Node) {
 		})
 	}
 	walk(n, 0)
+	assignedFirst := g.assignedFirst(n)
 	for _, v := range order {
 		if isScalar(v.Type) && !inLoop[v] {
 			r := g.newReg()
@@ -307,7 +308,9 @@ func (g *gen) allocVars(n ast.Node) {
 			continue
 		}
 		m := g.alloc(slotSize(g.c.storage(v.Type)))
-		g.zero(m)
+		if !assignedFirst[v] || inLoop[v] {
+			g.zero(m)
+		}
 		g.vars[v] = varLoc{mem: m}
 	}
 	// Loop callbacks see the program's frame only: what they share with
@@ -321,6 +324,62 @@ func (g *gen) allocVars(n ast.Node) {
 		g.retMem, _ = g.allocStack(8)
 		g.st(r10, int16(g.retMem.off), 0, asm.DWord)
 	}
+}
+
+// assignedFirst finds the variables that a top-level statement of the
+// probe's body assigns before anything else mentions them: their memory
+// needs no zeroing, the assignment initialises it.
+func (g *gen) assignedFirst(n ast.Node) map[*sema.Var]bool {
+	out := map[*sema.Var]bool{}
+	p, ok := n.(*ast.Probe)
+	if !ok || p.Body == nil {
+		return out
+	}
+	mentioned := map[*sema.Var]bool{}
+	mention := func(n ast.Node) {
+		if n == nil {
+			return
+		}
+		ast.Inspect(n, func(n ast.Node) bool {
+			if x, ok := n.(*ast.VarExpr); ok {
+				if v := g.info.Vars[x]; v != nil {
+					mentioned[v] = true
+				}
+			}
+			if x, ok := n.(ast.Expr); ok && g.info.Expansions[x] != nil {
+				mentioned[nil] = true // a macro: stop here
+			}
+			return true
+		})
+	}
+	if p.Pred != nil {
+		mention(p.Pred)
+	}
+	for _, st := range p.Body.Stmts {
+		var target *ast.VarExpr
+		var rhs ast.Expr
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			if x, ok := ast.Unparen(st.LHS).(*ast.VarExpr); ok && st.Tok == token.ASSIGN {
+				target, rhs = x, st.RHS
+			}
+		case *ast.LetStmt:
+			if st.Value != nil {
+				target, rhs = st.Var, st.Value
+			}
+		}
+		if target != nil {
+			mention(rhs)
+			if v := g.info.Vars[target]; v != nil && !mentioned[v] && !mentioned[nil] {
+				out[v] = true
+			}
+		}
+		mention(st)
+		if mentioned[nil] {
+			break
+		}
+	}
+	return out
 }
 
 // varLoc returns where v lives, allocating memory for a variable met

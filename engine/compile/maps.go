@@ -65,6 +65,19 @@ func (g *gen) mapKey(um *umap, keys []ast.Expr, extra int) mem {
 		return m
 	}
 	size := slotSize(um.Key)
+	if len(keys) == 1 && extra == 0 {
+		// A variable in memory of the key's type is the key as it is:
+		// variables are kept NUL-padded.
+		if x, ok := ast.Unparen(keys[0]).(*ast.VarExpr); ok {
+			if v := g.info.Vars[x]; v != nil {
+				if l := g.varLoc(v); !l.inReg && types.Identical(g.c.storage(v.Type), um.Key) && slotSize(g.c.storage(v.Type)) == size && l.mem.size >= size {
+					if st, ok := um.Key.(*types.String); !ok || st.Len == g.c.storage(v.Type).(*types.String).Len {
+						return l.mem
+					}
+				}
+			}
+		}
+	}
 	m := g.alloc(size + extra)
 	if len(keys) == 1 {
 		g.exprTo(keys[0], m.at(0, size), um.Key, true)

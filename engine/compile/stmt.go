@@ -41,7 +41,7 @@ func (g *gen) stmt(s ast.Stmt) {
 		if s.Value != nil {
 			if v := g.info.Vars[s.Var]; v != nil {
 				g.noteStrftime(v, s.Value)
-				g.varWrite(v, g.expr(s.Value))
+				g.varAssign(v, s.Value)
 			}
 		}
 	case *ast.IfExpr:
@@ -145,7 +145,7 @@ func (g *gen) assign(s *ast.AssignStmt) {
 			if g.selfUpdate(v, s.RHS) {
 				return
 			}
-			g.varWrite(v, g.expr(s.RHS))
+			g.varAssign(v, s.RHS)
 			return
 		}
 		if l := g.varLoc(v); l.inReg {
@@ -162,6 +162,32 @@ func (g *gen) assign(s *ast.AssignStmt) {
 	default:
 		g.failf(s, "bt run cannot assign to this")
 	}
+}
+
+// varAssign assigns x to variable v: straight into its memory when x
+// builds its bytes there and does not read v.
+func (g *gen) varAssign(v *sema.Var, x ast.Expr) {
+	l := g.varLoc(v)
+	if l.inReg || mentions(g.info, x, v) {
+		g.varWrite(v, g.expr(x))
+		return
+	}
+	g.exprTo(x, l.mem, g.c.storage(v.Type), true)
+}
+
+// mentions says whether x reads variable v.
+func mentions(info *sema.Info, x ast.Expr, v *sema.Var) bool {
+	found := false
+	ast.Inspect(x, func(n ast.Node) bool {
+		if e, ok := n.(*ast.VarExpr); ok && info.Vars[e] == v {
+			found = true
+		}
+		if e, ok := n.(ast.Expr); ok && info.Expansions[e] != nil {
+			found = true // a macro may: be safe
+		}
+		return !found
+	})
+	return found
 }
 
 // selfUpdate generates $x = $x op y for a variable in a register as
