@@ -50,6 +50,39 @@ func (g *gen) helperValue(fn asm.BuiltinFunc, t types.Type) *val {
 	return g.fromR0(t)
 }
 
+// pureHelper returns the result of a helper without arguments whose
+// result does not change while a program runs (the current task, its
+// pid, uid, cgroup, the CPU), computed once where that dominates the
+// later uses (see [gen.inBranch]). The caller must not modify the result.
+func (g *gen) pureHelper(fn asm.BuiltinFunc, t types.Type) *val {
+	if r, ok := g.f.cache[fn]; ok {
+		return &val{t: t, kind: inReg, reg: r, shared: true}
+	}
+	g.call(fn)
+	r := g.newReg()
+	g.mov(r, r0)
+	if g.f.cache == nil {
+		g.f.cache = map[asm.BuiltinFunc]reg{}
+	}
+	g.f.cache[fn] = r
+	if n := len(g.f.scopes); n > 0 {
+		g.f.scopes[n-1] = append(g.f.scopes[n-1], fn)
+	}
+	return &val{t: t, kind: inReg, reg: r, shared: true}
+}
+
+// inBranch generates code that runs conditionally: what it computes for
+// pureHelper does not dominate the code after it.
+func (g *gen) inBranch(f func()) {
+	g.f.scopes = append(g.f.scopes, nil)
+	f()
+	n := len(g.f.scopes)
+	for _, fn := range g.f.scopes[n-1] {
+		delete(g.f.cache, fn)
+	}
+	g.f.scopes = g.f.scopes[:n-1]
+}
+
 // builtinVar generates a builtin variable (args are for pid(), comm() ...).
 func (g *gen) builtinVar(x ast.Expr, name string, args []ast.Expr) *val {
 	t := g.typeOf(x)
@@ -59,21 +92,25 @@ func (g *gen) builtinVar(x ast.Expr, name string, args []ast.Expr) *val {
 	}
 	switch name {
 	case "pid", "tid":
-		v := g.helperValue(asm.FnGetCurrentPidTgid, t)
+		raw := g.pureHelper(asm.FnGetCurrentPidTgid, t)
+		r := g.newReg()
 		if name == "pid" {
-			g.aluImm(asm.RSh, v.reg, 32)
+			g.mov(r, raw.reg)
+			g.aluImm(asm.RSh, r, 32)
 		} else {
-			g.add(asm.Mov.Reg32(0, 0), v.reg, v.reg)
+			g.add(asm.Mov.Reg32(0, 0), r, raw.reg)
 		}
-		return v
+		return regVal(t, r)
 	case "uid", "gid", "username":
-		v := g.helperValue(asm.FnGetCurrentUidGid, t)
+		raw := g.pureHelper(asm.FnGetCurrentUidGid, t)
+		r := g.newReg()
 		if name == "gid" {
-			g.aluImm(asm.RSh, v.reg, 32)
+			g.mov(r, raw.reg)
+			g.aluImm(asm.RSh, r, 32)
 		} else {
-			g.add(asm.Mov.Reg32(0, 0), v.reg, v.reg)
+			g.add(asm.Mov.Reg32(0, 0), r, raw.reg)
 		}
-		return v
+		return regVal(t, r)
 	case "nsecs":
 		fn := asm.FnKtimeGetBootNs
 		if len(args) > 0 {
@@ -95,17 +132,17 @@ func (g *gen) builtinVar(x ast.Expr, name string, args []ast.Expr) *val {
 		g.alu(asm.Sub, v.reg, s)
 		return v
 	case "cpu":
-		return g.helperValue(asm.FnGetSmpProcessorId, t)
+		return g.pureHelper(asm.FnGetSmpProcessorId, t)
 	case "numaid":
 		return g.helperValue(asm.FnGetNumaNodeId, t)
 	case "rand":
 		return g.helperValue(asm.FnGetPrandomU32, t)
 	case "cgroup":
-		return g.helperValue(asm.FnGetCurrentCgroupId, t)
+		return g.pureHelper(asm.FnGetCurrentCgroupId, t)
 	case "jiffies":
 		return g.helperValue(asm.FnJiffies64, t)
 	case "curtask":
-		return g.helperValue(asm.FnGetCurrentTask, t)
+		return g.pureHelper(asm.FnGetCurrentTask, t)
 	case "ncpus":
 		n, _ := ebpf.PossibleCPU()
 		return imm(t, int64(n))
@@ -177,9 +214,8 @@ func (g *gen) taskField(x ast.Expr, name, field string) *val {
 		g.failf(x, "%s: struct task_struct has no %s.%s", name, link, field)
 		return imm(types.Int64, 0)
 	}
-	cur := g.helperValue(asm.FnGetCurrentTask, types.Uint64)
 	ptr := &types.Pointer{Elem: task, AddrSpace: types.AddrKernel}
-	cur.t = ptr
+	cur := g.pureHelper(asm.FnGetCurrentTask, ptr)
 	parent := g.deref(cur, ptr, lf.Offset)
 	parent.t = ptr
 	t := g.typeOf(x)

@@ -620,7 +620,7 @@ func (g *gen) condJump(x ast.Expr, target string) {
 		switch x.Op {
 		case token.LAND:
 			g.condJump(x.X, target)
-			g.condJump(x.Y, target)
+			g.inBranch(func() { g.condJump(x.Y, target) })
 			return
 		case token.LOR:
 			ok := g.newLabel("or_true")
@@ -628,7 +628,7 @@ func (g *gen) condJump(x ast.Expr, target string) {
 			g.condJump(x.X, next)
 			g.ja(ok)
 			g.mark(next)
-			g.condJump(x.Y, target)
+			g.inBranch(func() { g.condJump(x.Y, target) })
 			g.mark(ok)
 			return
 		case token.EQL, token.NEQ, token.LSS, token.GTR, token.LEQ, token.GEQ:
@@ -975,15 +975,15 @@ func (g *gen) ternary(x *ast.TernaryExpr) *val {
 		if x.Then == nil { // c ?: e
 			g.into(r, g.expr(x.Cond))
 			g.jmpImm(asm.JNE, r, 0, done)
-			g.into(r, g.expr(x.Else))
+			g.inBranch(func() { g.into(r, g.expr(x.Else)) })
 			g.mark(done)
 			return regVal(t, r)
 		}
 		g.condJump(x.Cond, els)
-		g.into(r, g.expr(x.Then))
+		g.inBranch(func() { g.into(r, g.expr(x.Then)) })
 		g.ja(done)
 		g.mark(els)
-		g.into(r, g.expr(x.Else))
+		g.inBranch(func() { g.into(r, g.expr(x.Else)) })
 		g.mark(done)
 		return regVal(t, r)
 	}
@@ -994,10 +994,10 @@ func (g *gen) ternary(x *ast.TernaryExpr) *val {
 		return memVal(t, m)
 	}
 	g.condJump(x.Cond, els)
-	g.storeAs(m, g.expr(x.Then), st)
+	g.inBranch(func() { g.storeAs(m, g.expr(x.Then), st) })
 	g.ja(done)
 	g.mark(els)
-	g.storeAs(m, g.expr(x.Else), st)
+	g.inBranch(func() { g.storeAs(m, g.expr(x.Else), st) })
 	g.mark(done)
 	return memVal(t, m)
 }
@@ -1139,15 +1139,17 @@ func (g *gen) ifValue(x *ast.IfExpr) *val {
 func (g *gen) ifArms(x *ast.IfExpr, put func(*val)) {
 	els, done := g.newLabel("else"), g.newLabel("if_done")
 	g.condJump(x.Cond, els)
-	put(g.blockValue(x.Then))
+	g.inBranch(func() { put(g.blockValue(x.Then)) })
 	g.ja(done)
 	g.mark(els)
-	switch e := x.Else.(type) {
-	case *ast.Block:
-		put(g.blockValue(e))
-	case *ast.IfExpr:
-		g.ifArms(e, put)
-	}
+	g.inBranch(func() {
+		switch e := x.Else.(type) {
+		case *ast.Block:
+			put(g.blockValue(e))
+		case *ast.IfExpr:
+			g.ifArms(e, put)
+		}
+	})
 	g.mark(done)
 }
 

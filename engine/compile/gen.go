@@ -122,6 +122,10 @@ type fn struct {
 	callback bool
 	// prologueAt is where the scratch buffer lookup goes.
 	prologueAt int
+	// cache holds the results of pure helpers, valid where they were
+	// computed dominates; scopes list what each open branch added.
+	cache  map[asm.BuiltinFunc]reg
+	scopes [][]asm.BuiltinFunc
 }
 
 // gen generates one program (and its callbacks) for one attach point.

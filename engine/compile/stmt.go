@@ -70,17 +70,19 @@ func (g *gen) stmt(s ast.Stmt) {
 func (g *gen) ifStmt(x *ast.IfExpr) {
 	els, done := g.newLabel("else"), g.newLabel("endif")
 	g.condJump(x.Cond, els)
-	g.block(x.Then)
+	g.inBranch(func() { g.block(x.Then) })
 	if x.Else != nil {
 		g.ja(done)
 	}
 	g.mark(els)
-	switch e := x.Else.(type) {
-	case *ast.Block:
-		g.block(e)
-	case *ast.IfExpr:
-		g.ifStmt(e)
-	}
+	g.inBranch(func() {
+		switch e := x.Else.(type) {
+		case *ast.Block:
+			g.block(e)
+		case *ast.IfExpr:
+			g.ifStmt(e)
+		}
+	})
 	if x.Else != nil {
 		g.mark(done)
 	}
@@ -124,7 +126,7 @@ func (g *gen) while(s *ast.WhileStmt) {
 	g.mark(top)
 	g.condJump(s.Cond, done)
 	g.loops = append(g.loops, loopLabels{brk: done, cont: top})
-	g.block(s.Body)
+	g.inBranch(func() { g.block(s.Body) })
 	g.loops = g.loops[:len(g.loops)-1]
 	g.ja(top)
 	g.mark(done)
