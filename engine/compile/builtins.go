@@ -2,6 +2,7 @@ package compile
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -477,6 +478,20 @@ func (g *gen) callExpr(x *ast.CallExpr) *val {
 		return imm(types.Void, 0)
 	case "strncmp":
 		return g.strncmp(x)
+	case "getopt":
+		return g.getopt(x)
+	case "strerror":
+		return g.stringTable(x, "strerror", errnoStrings, "Unknown error", true)
+	case "signal_name":
+		return g.stringTable(x, "signal_name", signalStrings, "N/A", false)
+	case "syscall_name":
+		return g.stringTable(x, "syscall_name", syscallStrings, "Unknown syscall", false)
+	case "kptr", "uptr":
+		v := g.expr(x.Args[0])
+		v.t = g.typeOf(x)
+		return v
+	case "pton":
+		return g.pton(x)
 	}
 	if k, ok := g.constInt(x); ok {
 		return imm(g.typeOf(x), k)
@@ -486,6 +501,125 @@ func (g *gen) callExpr(x *ast.CallExpr) *val {
 	}
 	g.failf(x, "bt run does not support %s() yet", name)
 	return imm(types.Int64, 0)
+}
+
+// tableStrlen is the size of the strings of strerror(), signal_name()
+// and syscall_name().
+const tableStrlen = 64
+
+// stringTable looks a number up in a table of strings (an array map
+// filled at load time): strerror() and friends. Numbers out of the table
+// or without a string give unknown; abs takes the absolute value first
+// (errno values come negated from the kernel).
+func (g *gen) stringTable(x *ast.CallExpr, name string, tab map[int]string, unknown string, abs bool) *val {
+	pm := g.c.table(name, tab)
+	n := g.owned(g.expr(x.Args[0]))
+	// The argument is an int32.
+	g.aluImm(asm.LSh, n, 32)
+	g.aluImm(asm.ArSh, n, 32)
+	if abs {
+		pos := g.newLabel("abs")
+		g.jmpImm(asm.JSGE, n, 0, pos)
+		g.aluImm(asm.Neg, n, 0)
+		g.mark(pos)
+	}
+	out := g.alloc(tableStrlen)
+	miss, done := g.newLabel("tab_miss"), g.newLabel("tab_done")
+	g.jmpImm(asm.JSLT, n, 0, miss)
+	key := g.alloc(8)
+	base, off := g.addrOf(key)
+	g.stx(base, off, n, asm.Word)
+	g.ldMap(r1, pm)
+	g.ptrTo(r2, key)
+	g.call(asm.FnMapLookupElem)
+	g.jmpImm(asm.JEq, r0, 0, miss)
+	p := g.newReg()
+	g.mov(p, r0)
+	c := g.newReg()
+	g.ldx(c, p, 0, asm.Byte)
+	g.jmpImm(asm.JEq, c, 0, miss)
+	ob, ooff := g.addrOf(out)
+	for i := 0; i < tableStrlen; i += 8 {
+		g.ldx(c, p, int16(i), asm.DWord)
+		g.stx(ob, ooff+int16(i), c, asm.DWord)
+	}
+	g.ja(done)
+	g.mark(miss)
+	g.storeBytes(out, []byte(unknown))
+	g.mark(done)
+	return memVal(&types.String{Len: tableStrlen}, out)
+}
+
+// table returns the map holding a table of strings, adding it once.
+func (c *compiler) table(name string, tab map[int]string) string {
+	mapName := "tab_" + name
+	for _, m := range c.plan.Maps {
+		if m.Name == mapName {
+			return mapName
+		}
+	}
+	n := 0
+	for k := range tab {
+		n = max(n, k+1)
+	}
+	spec := &ebpf.MapSpec{Name: mapName, Type: ebpf.Array, KeySize: 4, ValueSize: tableStrlen, MaxEntries: uint32(n)}
+	for k, v := range tab {
+		b := make([]byte, tableStrlen)
+		copy(b[:tableStrlen-1], v)
+		spec.Contents = append(spec.Contents, ebpf.MapKV{Key: uint32(k), Value: b})
+	}
+	c.plan.Maps = append(c.plan.Maps, &plan.Map{Name: mapName, Spec: spec})
+	return mapName
+}
+
+// getopt reads a named program parameter, or its default.
+func (g *gen) getopt(x *ast.CallExpr) *val {
+	name := g.stringArg(x, 0)
+	t := g.typeOf(x)
+	value, given := g.c.opts.NamedParams[name]
+	switch {
+	case t == types.Bool:
+		def := false
+		if len(x.Args) > 1 {
+			k, _ := g.constInt(x.Args[1])
+			def = k != 0
+		}
+		if given {
+			def = value == "" || value == "true" || value == "1" || value == "yes"
+		}
+		return imm(types.Bool, b2i(def))
+	case types.IsString(t):
+		s := g.stringArg(x, 1)
+		if given {
+			s = value
+		}
+		return g.stringConst(s, t)
+	}
+	def, _ := g.constInt(x.Args[1])
+	if given {
+		n, err := strconv.ParseInt(value, 0, 64)
+		if err != nil {
+			g.failf(x, "getopt(%q): --%s=%s is not an integer", name, name, value)
+		}
+		def = n
+	}
+	return imm(t, def)
+}
+
+// pton is an address literal: 4 or 16 bytes.
+func (g *gen) pton(x *ast.CallExpr) *val {
+	s := g.stringArg(x, 0)
+	ip := net.ParseIP(s)
+	if ip == nil {
+		g.failf(x, "pton(%q): not an IP address", s)
+		return imm(types.Uint64, 0)
+	}
+	if v4 := ip.To4(); v4 != nil && !strings.Contains(s, ":") {
+		ip = v4
+	}
+	m := g.alloc(len(ip))
+	g.storeBytes(m, ip)
+	return memVal(g.typeOf(x), m)
 }
 
 // str reads a string from a pointer, or passes a string through.

@@ -47,6 +47,10 @@ type Options struct {
 	// Kernel answers kaddr() and the struct task_struct layout that
 	// pcomm and ppid read; nil disables them.
 	Kernel kernel.Info
+	// NamedParams are the program's named parameters (--name=value or
+	// --name after "--" on the command line), which getopt() reads; a
+	// flag given without a value maps to "".
+	NamedParams map[string]string
 	// Era017 reproduces bpftrace 0.17's semantics where they differ:
 	// division and modulo are unsigned, and comparisons are integers
 	// (1 and 0) rather than booleans.
@@ -437,8 +441,10 @@ func (g *gen) scratchPrologue(f *fn) {
 	f.insns = nil
 	cur := g.f
 	g.f = f
-	f.stack = f.max
-	key, _ := g.allocStack(8)
+	// The key's slot is below everything else (the budget of allocStack
+	// does not apply: the frame's total is checked at the end).
+	f.max = (f.max+7)&^7 + 8
+	key := mem{area: areaStack, frame: f.index, off: -f.max, size: 8}
 	g.span = body[0].span
 	n := max(f.prologueAt, len(f.params))
 	g.f.insns = append(g.f.insns, body[:n]...)

@@ -183,3 +183,19 @@ func TestSignal(t *testing.T) {
 		t.Errorf("output %q", res.Stdout)
 	}
 }
+
+func TestStringTables(t *testing.T) {
+	check(t, `BEGIN {
+  printf("%s|%s|%s\n", strerror(2), strerror(-13), strerror(9999));
+  printf("%s|%s|%s|%s\n", signal_name(9), signal_name(200), syscall_name(0), syscall_name(100000));
+  exit();
+}`, lines("No such file or directory|Permission denied|Unknown error", "Killed|N/A|read|Unknown syscall")+exitText, Options{})
+}
+
+func TestCompileTimeValues(t *testing.T) {
+	check(t, `BEGIN {
+  printf("%d %d %s %s\n", getopt("flag"), getopt("n", 5), getopt("s", "def"), getopt("t", "x"));
+  printf("%d %d\n", pton("127.0.0.1")[0], pton("::1")[15]);
+  exit();
+}`, "1 9 def given\n127 1\n"+exitText, Options{Named: map[string]string{"flag": "", "n": "9", "t": "given"}})
+}

@@ -65,6 +65,8 @@ type Options struct {
 	Workload func()
 	// NoSyncStart turns the start gate off.
 	NoSyncStart bool
+	// Named are the named parameters getopt() reads.
+	Named map[string]string
 
 	cpid int
 }
@@ -97,6 +99,7 @@ func Compile(src string, o Options) (*lang.Unit, *plan.Plan, error) {
 	}
 	p, err := compile.Compile(u.Prog, compile.Options{
 		PIDs: o.PIDs, SyncStart: !o.NoSyncStart, Unsafe: o.Unsafe, MaxStrlen: strlen, Kernel: Kernel(), CPID: o.cpid, Era017: o.Era017,
+		NamedParams: o.Named,
 	})
 	return u, p, err
 }

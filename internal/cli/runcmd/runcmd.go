@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -92,6 +93,7 @@ func run(cmd *cobra.Command, o options, args []string) error {
 	if err != nil {
 		return err
 	}
+	params, named := splitParams(params, cmd.Flags().ArgsLenAtDash() >= 0 && o.expr != "")
 	k, err := cli.Kernel()
 	if err != nil {
 		return cli.Usagef("%v", err)
@@ -123,6 +125,7 @@ func run(cmd *cobra.Command, o options, args []string) error {
 	p, err := compile.Compile(u.Prog, compile.Options{
 		PIDs: o.pids, SyncStart: !o.noSync, Unsafe: o.unsafe,
 		MaxStrlen: strlen(u.Prog, strlenDefault), CPID: cpid, Kernel: k, Era017: o.era == "0.17",
+		NamedParams: named,
 	})
 	if err != nil {
 		printCompileErrors(stderr, u, err)
@@ -188,6 +191,26 @@ func program(cmd *cobra.Command, o options, args []string) (string, []byte, []st
 		return "", nil, nil, cli.Usagef("%v", err)
 	}
 	return args[0], src, args[1:], nil
+}
+
+// splitParams separates the program's positional parameters from its
+// named ones (--name=value, --flag), which follow a "--" (dashed: cobra
+// already took it out, before all of args).
+func splitParams(args []string, dashed bool) (positional []string, named map[string]string) {
+	named = map[string]string{}
+	for _, a := range args {
+		if a == "--" && !dashed {
+			dashed = true
+			continue
+		}
+		if dashed && strings.HasPrefix(a, "--") && len(a) > 2 {
+			k, v, _ := strings.Cut(a[2:], "=")
+			named[k] = v
+			continue
+		}
+		positional = append(positional, a)
+	}
+	return positional, named
 }
 
 func printCompileErrors(w io.Writer, u *lang.Unit, err error) {
