@@ -1170,11 +1170,21 @@ func (g *gen) blockValue(b *ast.Block) *val {
 // read up to the NUL; keys and values are compared whole).
 func (g *gen) exprTo(x ast.Expr, m mem, t types.Type, clean bool) {
 	x = ast.Unparen(x)
-	if _, ok := g.info.Consts[x]; ok {
+	st, isStr := t.(*types.String)
+	if k, ok := g.info.Consts[x]; ok {
+		if k.IsStr && isStr && m.off%8 == 0 {
+			// The literal's bytes, NUL padded, cut to the slot.
+			n := min(int(st.Len), m.size) - 1
+			b := []byte(k.Str)
+			if len(b) > n {
+				b = b[:n]
+			}
+			g.storeBytes(m, b)
+			return
+		}
 		g.storeAs(m, g.expr(x), t)
 		return
 	}
-	st, isStr := t.(*types.String)
 	switch e := x.(type) {
 	case *ast.Ident:
 		if isStr && e.Name == "comm" && g.isBuiltinIdent(e) && m.size >= 16 && st.Len >= 16 {
