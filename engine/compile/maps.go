@@ -339,10 +339,11 @@ func (g *gen) mapAdd(x *ast.MapExpr, keys []ast.Expr, delta int64, post bool) *v
 	old, nv := g.newReg(), g.newReg()
 	miss, done := g.newLabel("add_new"), g.newLabel("added")
 	g.jmpImm(asm.JEq, p, 0, miss)
-	g.ldx(old, p, um.valueOff(), asm.DWord)
+	// Atomically: other CPUs may update the same entry.
+	g.movImm(old, delta)
+	g.add(asm.FetchAdd.Mem(0, 0, asm.DWord, um.valueOff()), p, old)
 	g.mov(nv, old)
 	g.aluConst(asm.Add, nv, delta)
-	g.stx(p, um.valueOff(), nv, asm.DWord)
 	if um.flag {
 		g.st(p, 0, 1, asm.DWord)
 	}

@@ -58,6 +58,9 @@ func operands(in *insn) (uses []reg, def reg, call bool) {
 		uses = []reg{in.dst}
 	case asm.StXClass:
 		uses = []reg{in.dst, in.src}
+		if op.Mode() == asm.AtomicMode && op.AtomicOp() == asm.FetchAdd {
+			def = in.src // the old value
+		}
 	case asm.JumpClass, asm.Jump32Class:
 		switch op.JumpOp() {
 		case asm.Call:
