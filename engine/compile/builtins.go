@@ -3,7 +3,6 @@ package compile
 import (
 	"fmt"
 	"net"
-	"os"
 	"strconv"
 	"strings"
 
@@ -1017,5 +1016,3 @@ func (g *gen) countLost() {
 	g.stx(r0, 0, t, asm.DWord)
 	g.mark(skip)
 }
-
-var _ = os.Getpid

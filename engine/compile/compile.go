@@ -2,14 +2,31 @@
 // cilium/ebpf/asm: no C, no LLVM. The result is a [plan.Plan] (program
 // and map specs, attach points, async event layouts) that the runtime
 // loads and attaches; building it needs no privileges, so tests can check
-// it.
+// it, and [Listing] prints it (bt run -d).
 //
-// Code generation is direct from the typed AST: scalars live in the
-// callee-saved registers R6-R8 (spilled to the stack when they run out),
-// the context pointer stays in R9, and strings, tuples and map keys live
-// on the stack or, when large, in a per-CPU scratch buffer. Every
-// instruction carries its source span, so a verifier rejection points at
-// the script line that produced it.
+// The pipeline, per attach point:
+//
+//   - generation (gen.go and the files per construct: expr.go, stmt.go,
+//     maps.go, context.go, builtins.go) walks the typed AST and emits
+//     instructions whose operands are virtual registers, one per value
+//     (scalar variables, the context, every temporary); strings, tuples,
+//     keys and event records live on the stack or, when large, in a
+//     per-CPU scratch buffer. Loop bodies become callback functions
+//     (bpf_loop, bpf_for_each_map_elem) that reach the program's
+//     variables through its frame pointer;
+//   - clean-up (regalloc.go) drops unreachable code (the verifier rejects
+//     it) and computations whose result nobody reads, on liveness;
+//   - register allocation (regalloc.go) maps virtual registers to R0-R9
+//     by linear scan over live intervals: values live across a helper
+//     call go to R6-R9, short ones to R0-R5 where the helper arguments
+//     leave room, a move between a value and the register it comes from
+//     or goes to disappears, and what does not fit is spilled;
+//   - layout (regalloc.go: peephole, encode) removes moves to the same
+//     register and jumps to the next instruction and resolves labels.
+//
+// Every instruction carries its source span (plan.Span), so a verifier
+// rejection points at the script line that produced it. Scalar maps live
+// in arrays rather than hash maps (see umap), which engine/render knows.
 package compile
 
 import (

@@ -900,13 +900,6 @@ func readFn(space types.AddrSpace, str bool) asm.BuiltinFunc {
 	return asm.FnProbeReadKernel
 }
 
-func spaceOf(t types.Type) types.AddrSpace {
-	if p, ok := t.(*types.Pointer); ok && p.AddrSpace != types.AddrNone {
-		return p.AddrSpace
-	}
-	return types.AddrKernel
-}
-
 // spaceOf is where an address of type t points: a pointer's own address
 // space, else the probe's (user memory in uprobes).
 func (g *gen) spaceOf(t types.Type) types.AddrSpace {
