@@ -248,3 +248,16 @@ uprobe:%s:walk {
   printf("%%d %%d\n", reg("di") == arg0, reg("sp") != 0);
 }`, bin), "1 2 first second\n1 1\n"+exitText, Options{Child: bin})
 }
+
+// -p: kernel probes count only the target process's events.
+func TestPidFilter(t *testing.T) {
+	Require(t)
+	other := buildC(t, `
+#include <unistd.h>
+int main(void) { for (int i = 0; i < 7; i++) getppid(); return 0; }`)
+	check(t, `tracepoint:syscalls:sys_enter_getppid { @ = count(); }`, exitText+"@: 5\n",
+		Options{PIDs: []int{os.Getpid()}, Workload: func() {
+			getppid(5)()
+			exec.Command(other).Run()
+		}})
+}
