@@ -148,3 +148,15 @@ func TestDefinesAndEnums(t *testing.T) {
 enum color { RED = 1, GREEN = 5 };
 BEGIN { printf("%d %d %d\n", LIMIT, GREEN, LIMIT * RED); exit(); }`, "10 5 10\n"+exitText, Options{})
 }
+
+// More values live across helper calls than there are callee-saved
+// registers: some are spilled to the stack and reloaded.
+func TestRegisterPressure(t *testing.T) {
+	check(t, `BEGIN {
+  $a = 1; $b = 2; $c = 3; $d = 4; $e = 5; $f = 6; $g = 7; $h = 8; $i = 9; $j = 10;
+  $p = pid; $n = nsecs; $k = cpu;
+  $s = $a + $b * $c - ($d + ($e * ($f + ($g * ($h + ($i * $j))))));
+  printf("%d %d %d %d %d %d %d %d %d %d %d %d\n", $a, $b, $c, $d, $e, $f, $g, $h, $i, $j, $s, $p == pid && $n > 0 && $k == cpu);
+  exit();
+}`, "1 2 3 4 5 6 7 8 9 10 -3457 1\n"+exitText, Options{})
+}
