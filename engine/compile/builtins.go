@@ -479,6 +479,14 @@ func (g *gen) callExpr(x *ast.CallExpr) *val {
 		return g.strncmp(x)
 	case "getopt":
 		return g.getopt(x)
+	case "strlen":
+		return g.strlen(x)
+	case "strcontains":
+		return g.strcontains(x)
+	case "find":
+		if m, ok := ast.Unparen(x.Args[0]).(*ast.MapExpr); ok && len(x.Args) == 3 {
+			return g.find(x, m)
+		}
 	case "strerror":
 		return g.stringTable(x, "strerror", errnoStrings, "Unknown error", true)
 	case "signal_name":
@@ -569,6 +577,139 @@ func (c *compiler) table(name string, tab map[int]string) string {
 	}
 	c.plan.Maps = append(c.plan.Maps, &plan.Map{Name: mapName, Spec: spec})
 	return mapName
+}
+
+// stringMem returns a string argument in memory and its size.
+func (g *gen) stringMem(x ast.Expr) (mem, int, bool) {
+	v := g.expr(x)
+	if v.kind != inMem {
+		if isScalar(v.t) {
+			// A char pointer: read the string.
+			v = g.readString(v, 0, int(g.c.opts.MaxStrlen), g.spaceOf(v.t))
+		} else {
+			return mem{}, 0, false
+		}
+	}
+	n := v.mem.size
+	if st, ok := v.t.(*types.String); ok && st.Len > 0 {
+		n = min(n, int(st.Len))
+	}
+	return v.mem, n, true
+}
+
+// byteAt loads the byte at m+i, i a register in [0, m.size).
+func (g *gen) byteAt(d reg, m mem, i reg, off int16) {
+	base, boff := g.addrOf(m)
+	p := g.newReg()
+	g.mov(p, base)
+	g.alu(asm.Add, p, i)
+	g.ldx(d, p, boff+off, asm.Byte)
+}
+
+// strlen counts the bytes of a string before its NUL, in a bounded loop.
+func (g *gen) strlen(x *ast.CallExpr) *val {
+	m, n, ok := g.stringMem(x.Args[0])
+	if !ok {
+		g.failf(x, "strlen() expects a string")
+		return imm(types.Uint64, 0)
+	}
+	i, c := g.newReg(), g.newReg()
+	top, done := g.newLabel("strlen"), g.newLabel("strlen_done")
+	g.movImm(i, 0)
+	g.mark(top)
+	g.jmpImm(asm.JGE, i, int32(n), done)
+	g.byteAt(c, m, i, 0)
+	g.jmpImm(asm.JEq, c, 0, done)
+	g.aluImm(asm.Add, i, 1)
+	g.ja(top)
+	g.mark(done)
+	return regVal(g.typeOf(x), i)
+}
+
+// strcontains searches a string for a literal, in a bounded loop over
+// the start positions.
+func (g *gen) strcontains(x *ast.CallExpr) *val {
+	k, ok := g.info.Consts[x.Args[1]]
+	if !ok || !k.IsStr {
+		g.failf(x.Args[1], "bt run supports strcontains() with a literal needle only")
+		return imm(types.Bool, 0)
+	}
+	needle := []byte(k.Str)
+	if i := strings.IndexByte(k.Str, 0); i >= 0 {
+		needle = needle[:i]
+	}
+	res := g.newReg()
+	if len(needle) == 0 {
+		g.movImm(res, 1)
+		return regVal(types.Bool, res)
+	}
+	m, n, ok := g.stringMem(x.Args[0])
+	if !ok {
+		g.failf(x, "strcontains() expects a string")
+		return imm(types.Bool, 0)
+	}
+	g.movImm(res, 0)
+	if len(needle) > n {
+		return regVal(types.Bool, res)
+	}
+	i, c := g.newReg(), g.newReg()
+	top, next, found, done := g.newLabel("strstr"), g.newLabel("strstr_next"), g.newLabel("strstr_found"), g.newLabel("strstr_done")
+	g.movImm(i, 0)
+	g.mark(top)
+	g.jmpImm(asm.JGT, i, int32(n-len(needle)), done)
+	for j, b := range needle {
+		g.byteAt(c, m, i, int16(j))
+		if j == 0 {
+			g.jmpImm(asm.JEq, c, 0, done) // the end of the haystack
+		}
+		g.jmpImm(asm.JNE, c, int32(b), next)
+	}
+	g.ja(found)
+	g.mark(next)
+	g.aluImm(asm.Add, i, 1)
+	g.ja(top)
+	g.mark(found)
+	g.movImm(res, 1)
+	g.mark(done)
+	return regVal(types.Bool, res)
+}
+
+// find looks a key up and, when it is there, copies its value into the
+// variable.
+func (g *gen) find(x *ast.CallExpr, m *ast.MapExpr) *val {
+	um := g.userMap(m)
+	vx, ok := ast.Unparen(x.Args[2]).(*ast.VarExpr)
+	if um == nil || !ok || g.info.Vars[vx] == nil {
+		g.failf(x, "find() expects a map, a key and a variable")
+		return imm(types.Bool, 0)
+	}
+	if _, isAgg := um.Value.(*types.Agg); isAgg {
+		g.failf(x, "bt run cannot find() in an aggregation yet")
+		return imm(types.Bool, 0)
+	}
+	v := g.info.Vars[vx]
+	key := g.mapKey(um, x.Args[1:2], 0)
+	g.lookup(um, key)
+	p := g.newReg()
+	g.mov(p, r0)
+	res := g.newReg()
+	done := g.newLabel("find")
+	g.movImm(res, 0)
+	g.jmpImm(asm.JEq, p, 0, done)
+	g.movImm(res, 1)
+	l := g.varLoc(v)
+	if l.inReg {
+		g.ldx(l.reg, p, um.valueOff(), asm.DWord)
+	} else {
+		vb, voff := g.addrOf(l.mem)
+		t := g.newReg()
+		for i := 0; i < min(l.mem.size, slotSize(um.Value)); i += 8 {
+			g.ldx(t, p, um.valueOff()+int16(i), asm.DWord)
+			g.stx(vb, voff+int16(i), t, asm.DWord)
+		}
+	}
+	g.mark(done)
+	return regVal(types.Bool, res)
 }
 
 // getopt reads a named program parameter, or its default.

@@ -199,3 +199,14 @@ func TestCompileTimeValues(t *testing.T) {
   exit();
 }`, "1 9 def given\n127 1\n"+exitText, Options{Named: map[string]string{"flag": "", "n": "9", "t": "given"}})
 }
+
+func TestStringSearch(t *testing.T) {
+	check(t, `BEGIN {
+  $s = "hello world";
+  printf("%d %d %d %d %d\n", strlen($s), strlen(""), strcontains($s, "o w"), strcontains($s, "xyz"), strcontains($s, "hello world!"));
+  @m[1] = 42; $v = 0;
+  printf("%d %d %d\n", find(@m, 1, $v), $v, find(@m, 2, $v));
+  clear(@m);
+  exit();
+}`, "11 0 1 0 0\n1 42 0\n"+exitText, Options{})
+}
