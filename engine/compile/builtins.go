@@ -479,6 +479,8 @@ func (g *gen) callExpr(x *ast.CallExpr) *val {
 		return g.strncmp(x)
 	case "getopt":
 		return g.getopt(x)
+	case "debugf":
+		return g.debugf(x)
 	case "strlen":
 		return g.strlen(x)
 	case "strcontains":
@@ -577,6 +579,35 @@ func (c *compiler) table(name string, tab map[int]string) string {
 	}
 	c.plan.Maps = append(c.plan.Maps, &plan.Map{Name: mapName, Spec: spec})
 	return mapName
+}
+
+// debugf writes to the kernel's trace pipe with bpf_trace_printk: the
+// format on the stack, at most three arguments, strings by address.
+func (g *gen) debugf(x *ast.CallExpr) *val {
+	format := g.stringArg(x, 0)
+	if !strings.HasSuffix(format, "\n") {
+		format += "\n" // bpftrace ends each message with a newline
+	}
+	args := x.Args[1:]
+	if len(args) > 3 {
+		g.failf(x, "debugf() takes at most 3 arguments after the format")
+		return imm(types.Void, 0)
+	}
+	vals := make([]*val, len(args))
+	for i, a := range args {
+		vals[i] = g.expr(a)
+		if isScalar(vals[i].t) {
+			g.scalar(vals[i])
+		}
+	}
+	f := g.stringConst(format, nil)
+	g.ptrTo(r1, f.mem)
+	g.movImm(r2, int64(len(format)+1))
+	for i, v := range vals {
+		g.into(r3+reg(i), v)
+	}
+	g.call(asm.FnTracePrintk)
+	return imm(types.Void, 0)
 }
 
 // stringMem returns a string argument in memory and its size.
