@@ -338,13 +338,20 @@ func (g *gen) rangeLoop(s *ast.ForStmt, r *ast.RangeExpr, lv varLoc) {
 		g.jmp(asm.JLE, n, rl, skip)
 	}
 	g.alu(asm.Sub, n, rl)
+	v := g.info.Vars[s.Var]
 	name := g.callback(2, 2, func(p []reg) {
 		i := g.newReg()
 		b, off := g.addrOf(base)
 		g.ldx(i, b, off, asm.DWord)
 		g.alu(asm.Add, i, p[0])
-		b, off = g.addrOf(lv.mem)
-		g.stx(b, off, i, asm.DWord)
+		if !hasLoop(s.Body) {
+			// Only this callback sees the variable: a register of its own.
+			g.vars[v] = varLoc{inReg: true, reg: i}
+			defer func() { g.vars[v] = lv }()
+		} else {
+			b, off = g.addrOf(lv.mem)
+			g.stx(b, off, i, asm.DWord)
+		}
 		g.loopBody(s.Body)
 	})
 	g.mov(r1, n)
@@ -354,6 +361,19 @@ func (g *gen) rangeLoop(s *ast.ForStmt, r *ast.RangeExpr, lv varLoc) {
 	g.call(asm.FnLoop)
 	g.afterLoop()
 	g.mark(skip)
+}
+
+// hasLoop says whether a loop body has loops of its own (callbacks that
+// reach variables through memory).
+func hasLoop(b *ast.Block) bool {
+	found := false
+	ast.Inspect(b, func(n ast.Node) bool {
+		if _, ok := n.(*ast.ForStmt); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 func (g *gen) loopBody(b *ast.Block) {
