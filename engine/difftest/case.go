@@ -21,6 +21,7 @@ type Case struct {
 	Unsafe   bool     // pass --unsafe to both
 	Cmd      string   // -c CMD for both: each runs its own child
 	JSON     bool     // -f json for both
+	Needs    []string // files that must exist, else the case is skipped
 	Skip     string   // skip reason, "" to run
 	Rules    []Rule   // normalisations, in order
 	expect   []string // regexps, before placeholders are replaced
@@ -54,6 +55,8 @@ const (
 //	cmd        a command each tracer runs as its child (-c); the run ends
 //	           when it exits
 //	json       (no value) run both with -f json
+//	needs      a file the case needs (a library it probes); without it the
+//	           case is skipped
 //	skip       the reason the case is skipped ("bt: not supported yet: X")
 //	normalize  REGEXP => REPLACEMENT, a Go regexp in multi-line mode applied
 //	           to both outputs, for values that legitimately differ
@@ -122,6 +125,8 @@ func (c *Case) directive(key, val string) error {
 		c.Cmd = val
 	case "json":
 		c.JSON = true
+	case "needs":
+		c.Needs = append(c.Needs, val)
 	case "skip":
 		c.Skip = val
 	case "normalize":

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/bt-tools/bt/engine/difftest/workload"
 )
 
@@ -100,6 +102,7 @@ func (r *caseRun) run(t *testing.T) {
 	}
 	r.dir = dir
 	t.Cleanup(func() { os.RemoveAll(dir) })
+	r.requirements(t)
 
 	script := Expand(r.c.Script, r.comm, r.dir)
 	file := filepath.Join(dir, r.c.Name+".bt")
@@ -154,6 +157,24 @@ func (r *caseRun) run(t *testing.T) {
 		return
 	}
 	r.compare(t, script, btT, bpT)
+}
+
+// requirements skips the case when the machine lacks what it needs.
+func (r *caseRun) requirements(t *testing.T) {
+	for _, f := range r.c.Needs {
+		if _, err := os.Stat(f); err != nil {
+			t.Skipf("needs %s", f)
+		}
+	}
+	if strings.Contains(r.c.Workload, "dio ") {
+		// Block requests need a file system on a block device that
+		// takes O_DIRECT (tmpfs does not).
+		fd, err := unix.Open(filepath.Join(r.dir, "odirect"), unix.O_WRONLY|unix.O_CREAT|unix.O_DIRECT, 0o600)
+		if err != nil {
+			t.Skipf("needs O_DIRECT writes under %s (for block I/O): %v", os.TempDir(), err)
+		}
+		unix.Close(fd)
+	}
 }
 
 // drive waits until both tracers are attached, runs the workload once and
