@@ -22,6 +22,29 @@
 //     array map named bt_gate, read through the ids in /proc/PID/fdinfo
 //     ([GateOpen]).
 //
+// Outputs are compared after the case's own normalisations only (see
+// [ParseCase]): a timestamp, the tracer's own pid or comm, the order
+// bpftrace 0.17 leaves unspecified. The exit statuses must match too.
+//
+// A case that cannot pass says why in its skip directive:
+//   - "bt: not supported yet: FEATURE" for what bt lacks,
+//   - "bt bug: WHAT" for a reported bug in bt,
+//   - "bpftrace 0.17 bug, not reproduced by bt: WHAT" for a difference bt
+//     keeps on purpose.
+//
+// Run the tests as root with bpftrace 0.17 installed:
+//
+//	go test ./engine/difftest                       # every case
+//	go test ./engine/difftest -run 'TestDiff/open'  # some cases
+//	BT_BIN=/tmp/bt go test ./engine/difftest        # a bt already built
+//	BT_DIFFTEST_ALL=1 go test ./engine/difftest -v  # the skipped cases too;
+//	                                                # "STALE SKIP" marks those that pass
+//
+// Besides TestDiff the package checks that `bt run -l` lists what
+// `bpftrace -l` does (TestList), that bt leaves nothing in the kernel after
+// SIGINT, SIGTERM or SIGKILL (TestCleanExit), and that bt builds as one
+// static binary (TestStaticBinary).
+//
 // The package also holds the inspection helpers the clean-exit test and
 // the benchmark (scripts/bench) share: the BPF programs, maps and links a
 // process holds ([ProcessObjects]).
