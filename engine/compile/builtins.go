@@ -1021,9 +1021,89 @@ func (g *gen) formatEvent(x *ast.CallExpr, name string) *val {
 		"system": plan.EventSystem, "cat": plan.EventCat,
 	}
 	format := g.stringArg(x, 0)
+	if name == "printf" && g.pt.AP.Provider.Name == "iter" {
+		// An iterator's output is its seq_file.
+		g.seqPrintf(x, format)
+		return imm(types.Void, 0)
+	}
 	e := g.c.event(&plan.Event{Kind: kinds[name], Format: format, Pos: x.Pos(), End: x.End()})
 	g.sendEvent(e, x.Args[1:])
 	return imm(types.Void, 0)
+}
+
+// seqPrintf prints into an iterator's seq_file with bpf_seq_printf: the
+// kernel formats, from an array of u64 (integers, and addresses of
+// strings for %s).
+func (g *gen) seqPrintf(x *ast.CallExpr, format string) {
+	args := x.Args[1:]
+	data := g.alloc(8 * max(len(args), 1))
+	var ints []bool
+	for i, a := range args {
+		v := g.expr(a)
+		slot := data.at(8*i, 8)
+		switch {
+		case isScalar(v.t) || v.t == types.Bool:
+			g.store(slot, v)
+			ints = append(ints, true)
+		case v.kind == inMem && types.IsString(v.t):
+			p := g.newReg()
+			g.ptrTo(p, v.mem)
+			base, off := g.addrOf(slot)
+			g.stx(base, off, p, asm.DWord)
+			ints = append(ints, false)
+		default:
+			g.failf(a, "bt run cannot print a %s in an iterator", v.t)
+			return
+		}
+	}
+	format = kernelFormat(format, ints)
+	f := g.stringConst(format, nil)
+	meta := g.newReg()
+	g.ldx(meta, g.ctx, 0, asm.DWord) // ctx->meta
+	g.ldx(r1, meta, 0, asm.DWord)    // meta->seq
+	g.ptrTo(r2, f.mem)
+	g.movImm(r3, int64(len(format)+1))
+	if len(args) > 0 {
+		g.ptrTo(r4, data)
+	} else {
+		g.movImm(r4, 0)
+	}
+	g.movImm(r5, int64(8*len(args)))
+	g.call(asm.FnSeqPrintf)
+}
+
+// kernelFormat adapts a printf format to the kernel's: %s of an integer
+// prints it as a number.
+func kernelFormat(format string, ints []bool) string {
+	var b strings.Builder
+	arg := 0
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		b.WriteByte(c)
+		if c != '%' {
+			continue
+		}
+		j := i + 1
+		for j < len(format) && strings.IndexByte("-+ #0123456789.hlLjzt", format[j]) >= 0 {
+			j++
+		}
+		if j >= len(format) {
+			break
+		}
+		if format[j] == '%' {
+			b.WriteByte('%')
+			i = j
+			continue
+		}
+		if format[j] == 's' && arg < len(ints) && ints[arg] {
+			b.WriteString(format[i+1:j] + "lld")
+		} else {
+			b.WriteString(format[i+1 : j+1])
+		}
+		arg++
+		i = j
+	}
+	return b.String()
 }
 
 func (g *gen) print(x *ast.CallExpr) *val {

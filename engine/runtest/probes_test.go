@@ -261,3 +261,13 @@ int main(void) { for (int i = 0; i < 7; i++) getppid(); return 0; }`)
 			exec.Command(other).Run()
 		}})
 }
+
+// An iterator's printf writes into its seq_file, which the runtime reads.
+func TestIterator(t *testing.T) {
+	res := checkMatch(t, `iter:task {
+  if (ctx->task != 0 && ctx->task->tgid == $1 && ctx->task->pid == $1) {
+    printf("%d %s %s|\n", ctx->task->tgid, ctx->task->comm, 7);
+  }
+}`, fmt.Sprintf(`%d \S+ 7\|\n`, os.Getpid())+exitText, Options{Params: []string{pidParam}})
+	_ = res
+}
