@@ -107,7 +107,7 @@ func checkExit(t *testing.T, tr *Tracer, sig syscall.Signal) {
 		return
 	}
 	out := tr.Stdout()
-	if code != 0 || !strings.Contains(out, "end\n") || !strings.Contains(out, "@ticks: ") {
+	if code != 0 || !strings.Contains(out, "end\n") || !strings.Contains(out, "@switches: ") {
 		t.Errorf("after %v: exit status %d, want 0 with END's output and the maps\nstdout:\n%s\nstderr:\n%s", sig, code, out, tr.Stderr())
 	}
 }
