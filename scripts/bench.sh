@@ -2,7 +2,8 @@
 # bench.sh: run bt and bpftrace 0.17 side by side on the same scripts and
 # print how they compare (start-up time and memory, attach time, exit
 # latency, in-kernel ns per event, printf throughput). Writes the table to
-# docs/bench.md as well. Needs root; takes about two minutes.
+# docs/bench.md as well. Needs root; takes about five minutes (bpftrace
+# needs half a minute for each run of the sys_enter_* script).
 #
 #   sudo scripts/bench.sh [bench flags, e.g. -runs 20 -events 2000000]
 #
