@@ -514,6 +514,10 @@ func (g *gen) pidFilter() {
 	}
 	g.call(asm.FnGetCurrentPidTgid)
 	g.aluImm(asm.RSh, r0, 32)
+	if len(pids) == 1 {
+		g.jmpImm(asm.JNE, r0, int32(pids[0]), g.f.exit)
+		return
+	}
 	ok := g.newLabel("pid_ok")
 	for _, pid := range pids {
 		g.jmpImm(asm.JEq, r0, int32(pid), ok)
