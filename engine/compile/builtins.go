@@ -481,6 +481,20 @@ func (g *gen) callExpr(x *ast.CallExpr) *val {
 		return g.getopt(x)
 	case "debugf":
 		return g.debugf(x)
+	case "assert":
+		return g.assert(x)
+	case "static_assert":
+		if k, ok := g.constInt(x.Args[0]); ok && k != 0 {
+			return imm(types.Void, 0)
+		}
+		g.failf(x, "static assertion failed")
+		return imm(types.Void, 0)
+	case "path":
+		return g.path(x)
+	case "socket_cookie":
+		g.into(r1, g.expr(x.Args[0]))
+		g.call(asm.FnGetSocketCookie)
+		return g.fromR0(types.Uint64)
 	case "strlen":
 		return g.strlen(x)
 	case "strcontains":
@@ -697,4 +711,39 @@ func (g *gen) signal(x *ast.CallExpr) *val {
 	}
 	g.call(asm.FnSendSignal)
 	return imm(types.Void, 0)
+}
+
+// assert reports an error and exits when the condition is false.
+func (g *gen) assert(x *ast.CallExpr) *val {
+	ok := g.newLabel("assert_ok")
+	els := g.newLabel("assert_failed")
+	g.condJump(x.Args[0], els)
+	g.ja(ok)
+	g.mark(els)
+	g.inBranch(func() {
+		e := g.c.event(&plan.Event{Kind: plan.EventErrorf, Format: "assert failed: %s", Pos: x.Pos(), End: x.End()})
+		g.sendEvent(e, x.Args[1:2])
+		exit := g.c.event(&plan.Event{Kind: plan.EventExit, Pos: x.Pos(), End: x.End()})
+		g.sendEvent(exit, []ast.Expr{&ast.IntLit{ValuePos: x.Pos(), Lit: "1", Value: 1}})
+		g.ja(g.f.exit)
+	})
+	g.mark(ok)
+	return imm(types.Void, 0)
+}
+
+// path is the path of a struct path, from bpf_d_path (fentry, fexit and
+// iterators only).
+func (g *gen) path(x *ast.CallExpr) *val {
+	n := int(g.c.opts.MaxStrlen)
+	if st, ok := g.typeOf(x).(*types.String); ok && st.Len > 0 {
+		n = int(st.Len)
+	}
+	p := g.expr(x.Args[0])
+	m := g.alloc(n)
+	g.zero(m)
+	g.into(r1, p)
+	g.ptrTo(r2, m)
+	g.movImm(r3, int64(n))
+	g.call(asm.FnDPath)
+	return memVal(&types.String{Len: int64(n)}, m)
 }

@@ -98,7 +98,7 @@ var helperArgs = map[asm.BuiltinFunc]int{
 	asm.FnGetNsCurrentPidTgid: 4, asm.FnGetStack: 4, asm.FnGetStackid: 3, asm.FnGetFuncIp: 1,
 	asm.FnRingbufOutput: 4, asm.FnRingbufReserve: 3, asm.FnRingbufSubmit: 2, asm.FnRingbufDiscard: 2,
 	asm.FnSendSignal: 1, asm.FnSendSignalThread: 1, asm.FnOverrideReturn: 2, asm.FnProbeWriteUser: 3,
-	asm.FnStrncmp: 3, asm.FnPerfEventOutput: 5, asm.FnTracePrintk: 5, asm.FnSeqPrintf: 5,
+	asm.FnStrncmp: 3, asm.FnPerfEventOutput: 5, asm.FnTracePrintk: 5, asm.FnSeqPrintf: 5, asm.FnDPath: 3, asm.FnGetSocketCookie: 1,
 }
 
 // isMove says whether in copies one register into another.

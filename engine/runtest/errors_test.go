@@ -55,3 +55,11 @@ func TestUnsupportedConstructs(t *testing.T) {
 		}
 	}
 }
+
+func TestAssert(t *testing.T) {
+	res := check(t, `BEGIN { $x = 1; assert($x == 1, "fine"); assert($x == 2, "x is not 2"); printf("not reached\n"); }`,
+		exitText, Options{})
+	if res.Code != 1 || !strings.Contains(res.Stderr, "stdin:1:42-71: ERROR: assert failed: x is not 2") {
+		t.Errorf("code %d, stderr %q", res.Code, res.Stderr)
+	}
+}
