@@ -491,7 +491,7 @@ func (g *gen) stringCompareJump(x *ast.BinaryExpr, target string) {
 		}
 		want := append([]byte(k.Str), 0)
 		n = min(n, len(want))
-		equal, differ := g.newLabel("streq"), g.newLabel("strne")
+		differ, _, end := g.equality(x.Op == token.EQL, target)
 		base, off := g.addrOf(s.mem)
 		c := g.newReg()
 		for i := 0; i < n; {
@@ -507,7 +507,7 @@ func (g *gen) stringCompareJump(x *ast.BinaryExpr, target string) {
 			g.jmpImm(asm.JNE, c, int32(w), differ)
 			i += sz
 		}
-		g.compareResult(x.Op == token.EQL, equal, differ, target)
+		end()
 		return
 	}
 	a, b := g.expr(x.X), g.expr(x.Y)
@@ -518,7 +518,7 @@ func (g *gen) stringCompareJump(x *ast.BinaryExpr, target string) {
 	if lb, ok := b.t.(*types.String); ok {
 		n = min(n, int(lb.Len))
 	}
-	equal, differ := g.newLabel("streq"), g.newLabel("strne")
+	differ, equal, end := g.equality(x.Op == token.EQL, target)
 	ab, aoff := g.addrOf(a.mem)
 	bb, boff := g.addrOf(b.mem)
 	ca, cb := g.newReg(), g.newReg()
@@ -528,25 +528,23 @@ func (g *gen) stringCompareJump(x *ast.BinaryExpr, target string) {
 		g.jmp(asm.JNE, ca, cb, differ)
 		g.jmpImm(asm.JEq, ca, 0, equal)
 	}
-	g.compareResult(x.Op == token.EQL, equal, differ, target)
+	end()
 }
 
-// compareResult ends an equality test whose code jumps to equal or
-// differ (or falls through when equal): jump to target when the
-// comparison is false.
-func (g *gen) compareResult(eq bool, equal, differ, target string) {
-	done := g.newLabel("cmp_done")
+// equality gives the labels of an equality test that jumps to target
+// when the comparison (== if eq, else !=) is false: differ and equal are
+// where the test jumps when it knows; falling through its end means
+// equal. end places the labels after the test.
+func (g *gen) equality(eq bool, target string) (differ, equal string, end func()) {
 	if eq {
-		g.ja(equal)
-		g.mark(differ)
-		g.ja(target)
-		g.mark(equal)
-	} else {
-		g.mark(equal)
+		equal = g.newLabel("eq")
+		return target, equal, func() { g.mark(equal) }
+	}
+	differ, equal = g.newLabel("ne"), target
+	return differ, equal, func() {
 		g.ja(target)
 		g.mark(differ)
 	}
-	g.mark(done)
 }
 
 // arrayCompareJump compares two integer arrays of the same size.
@@ -557,7 +555,7 @@ func (g *gen) arrayCompareJump(x *ast.BinaryExpr, target string) {
 		return
 	}
 	n := min(a.mem.size, b.mem.size)
-	equal, differ := g.newLabel("arreq"), g.newLabel("arrne")
+	differ, _, end := g.equality(x.Op == token.EQL, target)
 	ab, aoff := g.addrOf(a.mem)
 	bb, boff := g.addrOf(b.mem)
 	ca, cb := g.newReg(), g.newReg()
@@ -571,7 +569,7 @@ func (g *gen) arrayCompareJump(x *ast.BinaryExpr, target string) {
 		g.jmp(asm.JNE, ca, cb, differ)
 		i += sz
 	}
-	g.compareResult(x.Op == token.EQL, equal, differ, target)
+	end()
 }
 
 func (g *gen) unary(x *ast.UnaryExpr) *val {
