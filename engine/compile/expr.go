@@ -846,6 +846,19 @@ func (g *gen) ifValue(x *ast.IfExpr) *val {
 
 // ifArms generates an if expression, handing each arm's value to put.
 func (g *gen) ifArms(x *ast.IfExpr, put func(*val)) {
+	if taken, ok := g.staticCond(x.Cond); ok {
+		if taken {
+			put(g.blockValue(x.Then))
+			return
+		}
+		switch e := x.Else.(type) {
+		case *ast.Block:
+			put(g.blockValue(e))
+		case *ast.IfExpr:
+			g.ifArms(e, put)
+		}
+		return
+	}
 	els, done := g.newLabel("else"), g.newLabel("if_done")
 	g.condJump(x.Cond, els)
 	g.inBranch(func() { put(g.blockValue(x.Then)) })
@@ -863,13 +876,27 @@ func (g *gen) ifArms(x *ast.IfExpr, put func(*val)) {
 }
 
 func (g *gen) blockValue(b *ast.Block) *val {
-	for _, s := range b.Stmts {
+	stmts := b.Stmts
+	if b.Value == nil && len(stmts) > 0 {
+		// A trailing if/else is the block's value.
+		if last, ok := stmts[len(stmts)-1].(*ast.IfExpr); ok && hasValue(g.typeOf(last)) {
+			for _, s := range stmts[:len(stmts)-1] {
+				g.stmt(s)
+			}
+			return g.ifValue(last)
+		}
+	}
+	for _, s := range stmts {
 		g.stmt(s)
 	}
 	if b.Value == nil {
 		return imm(types.None, 0)
 	}
 	return g.expr(b.Value)
+}
+
+func hasValue(t types.Type) bool {
+	return !types.IsInvalid(t) && t != types.Void && t != types.None
 }
 
 func isPtrType(t types.Type) bool { _, ok := t.(*types.Pointer); return ok }

@@ -67,7 +67,42 @@ func (g *gen) stmt(s ast.Stmt) {
 	}
 }
 
+// staticCond returns the value of an if's condition when it is known at
+// compile time (if comptime ..., constants): only the branch taken is
+// generated; the checker did not check the other.
+func (g *gen) staticCond(x ast.Expr) (bool, bool) {
+	for {
+		switch e := x.(type) {
+		case *ast.ParenExpr:
+			x = e.X
+			continue
+		case *ast.ComptimeExpr:
+			if k, ok := g.constInt(e); ok {
+				return k != 0, true
+			}
+			x = e.X
+			continue
+		}
+		break
+	}
+	k, ok := g.constInt(x)
+	return k != 0, ok
+}
+
 func (g *gen) ifStmt(x *ast.IfExpr) {
+	if taken, ok := g.staticCond(x.Cond); ok {
+		if taken {
+			g.block(x.Then)
+			return
+		}
+		switch e := x.Else.(type) {
+		case *ast.Block:
+			g.block(e)
+		case *ast.IfExpr:
+			g.ifStmt(e)
+		}
+		return
+	}
 	els, done := g.newLabel("else"), g.newLabel("endif")
 	g.condJump(x.Cond, els)
 	g.inBranch(func() { g.block(x.Then) })

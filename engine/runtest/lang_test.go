@@ -160,3 +160,15 @@ func TestRegisterPressure(t *testing.T) {
   exit();
 }`, "1 2 3 4 5 6 7 8 9 10 -3457 1\n"+exitText, Options{})
 }
+
+// if comptime picks a branch while compiling; a trailing if/else is its
+// block's value.
+func TestComptime(t *testing.T) {
+	check(t, `macro kind(x) { if comptime (is_str(x)) { "string" } else if comptime (is_integer(x)) { "integer" } else { "other" } }
+BEGIN {
+  printf("%s %s %s\n", kind(comm), kind(1), kind(curtask));
+  $v = { if (pid > 0) { 5 } else { 6 } };
+  printf("%d\n", $v);
+  exit();
+}`, "string integer other\n5\n"+exitText, Options{})
+}
