@@ -491,6 +491,18 @@ func (g *gen) callExpr(x *ast.CallExpr) *val {
 		return imm(types.Void, 0)
 	case "path":
 		return g.path(x)
+	case "is_err":
+		// IS_ERR: the last 4095 values of the address space.
+		v := g.expr(x.Args[0])
+		r := g.newReg()
+		done := g.newLabel("is_err")
+		g.movImm(r, 0)
+		g.jmpImm(asm.JLT, g.scalar(v), -4095, done)
+		g.movImm(r, 1)
+		g.mark(done)
+		return regVal(types.Bool, r)
+	case "container_of":
+		return g.containerOf(x)
 	case "socket_cookie":
 		g.into(r1, g.expr(x.Args[0]))
 		g.call(asm.FnGetSocketCookie)
@@ -746,4 +758,30 @@ func (g *gen) path(x *ast.CallExpr) *val {
 	g.movImm(r3, int64(n))
 	g.call(asm.FnDPath)
 	return memVal(&types.String{Len: int64(n)}, m)
+}
+
+// containerOf is the address of the struct that holds a member at ptr.
+func (g *gen) containerOf(x *ast.CallExpr) *val {
+	t := g.typeOf(x)
+	pt, ok := t.(*types.Pointer)
+	var st *types.Struct
+	if ok {
+		st, _ = pt.Elem.(*types.Struct)
+	}
+	id, ok2 := ast.Unparen(x.Args[2]).(*ast.Ident)
+	if st == nil || !ok2 {
+		g.failf(x, "container_of() needs a struct type and a member")
+		return imm(types.Uint64, 0)
+	}
+	f, ok := st.Field(id.Name)
+	if !ok {
+		g.failf(x.Args[2], "%s has no member %s", st, id.Name)
+		return imm(types.Uint64, 0)
+	}
+	v := g.expr(x.Args[0])
+	r := g.owned(v)
+	if f.Offset != 0 {
+		g.aluConst(asm.Sub, r, f.Offset)
+	}
+	return regVal(t, r)
 }

@@ -210,3 +210,12 @@ func TestStringSearch(t *testing.T) {
   exit();
 }`, "11 0 1 0 0\n1 42 0\n"+exitText, Options{})
 }
+
+func TestPointerFunctions(t *testing.T) {
+	check(t, `struct s { long a; long b; }
+BEGIN {
+  $q = container_of((long *)1008, struct s, b);
+  printf("%d %d %d\n", (uint64)$q, is_err((int64)-5), is_err((struct s *)1000));
+  exit();
+}`, "1000 1 0\n"+exitText, Options{})
+}
