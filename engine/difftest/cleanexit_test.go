@@ -28,7 +28,8 @@ END { printf("end\n"); }
 `
 
 // TestCleanExit stops `bt run` with SIGINT, SIGTERM and SIGKILL in the
-// middle of a run and checks that nothing it loaded stays in the kernel:
+// middle of a run, and lets it stop itself with exit(), and checks that
+// nothing it loaded stays in the kernel:
 // none of its programs, maps or links (by id, so that other bt processes
 // on the machine do not matter), as bpftool sees it too, and no
 // uprobe_events/kprobe_events entry it made in tracefs.
@@ -38,11 +39,16 @@ func TestCleanExit(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGKILL} {
 		t.Run(unix.SignalName(sig), func(t *testing.T) { cleanExit(t, bt, sig) })
 	}
+	t.Run("exit", func(t *testing.T) { cleanExit(t, bt, 0) })
 }
 
 func cleanExit(t *testing.T, bt string, sig syscall.Signal) {
 	before := tracefsEvents()
-	tr, err := StartTracer("bt", []string{bt, "run", "-e", cleanExitScript}, nil)
+	script := cleanExitScript
+	if sig == 0 {
+		script += "interval:ms:600 { exit(); }\n"
+	}
+	tr, err := StartTracer("bt", []string{bt, "run", "-e", script}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,14 +63,17 @@ func cleanExit(t *testing.T, bt string, sig syscall.Signal) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Five attached probes and END; links for the tracepoints, the uprobe
-	// and (on kernels with perf links) the perf events.
+	// Five attached probes (six with exit's) and END; links for the
+	// tracepoints, the uprobe and (on kernels with perf links) the perf
+	// events.
 	if len(o.Progs) < 6 || len(o.Links) < 3 || len(o.Maps) == 0 {
 		t.Fatalf("bt holds %d programs, %d links, %d maps; want at least 6, 3, 1", len(o.Progs), len(o.Links), len(o.Maps))
 	}
 	during := tracefsEvents()
 
-	tr.Signal(sig)
+	if sig != 0 {
+		tr.Signal(sig)
+	}
 	if err := tr.Wait(15 * time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +87,7 @@ func cleanExit(t *testing.T, bt string, sig syscall.Signal) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("after %v: programs %v, links %v and maps %v are still loaded", sig, progs, links, maps)
+			t.Fatalf("after %s: programs %v, links %v and maps %v are still loaded", stopName(sig), progs, links, maps)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -93,7 +102,15 @@ func cleanExit(t *testing.T, bt string, sig syscall.Signal) {
 			t.Errorf("tracefs entry made during the run is still there: %s", e)
 		}
 	}
-	t.Logf("%s: %d programs, %d links, %d maps released", unix.SignalName(sig), len(o.Progs), len(o.Links), len(o.Maps))
+	t.Logf("%s: %d programs, %d links, %d maps released", stopName(sig), len(o.Progs), len(o.Links), len(o.Maps))
+}
+
+// stopName names how a run stopped: a signal, or exit() for 0.
+func stopName(sig syscall.Signal) string {
+	if sig == 0 {
+		return "exit()"
+	}
+	return unix.SignalName(sig)
 }
 
 // checkExit checks how bt ended: a graceful stop runs END and prints the
@@ -108,7 +125,7 @@ func checkExit(t *testing.T, tr *Tracer, sig syscall.Signal) {
 	}
 	out := tr.Stdout()
 	if code != 0 || !strings.Contains(out, "end\n") || !strings.Contains(out, "@switches: ") {
-		t.Errorf("after %v: exit status %d, want 0 with END's output and the maps\nstdout:\n%s\nstderr:\n%s", sig, code, out, tr.Stderr())
+		t.Errorf("after %s: exit status %d, want 0 with END's output and the maps\nstdout:\n%s\nstderr:\n%s", stopName(sig), code, out, tr.Stderr())
 	}
 }
 
