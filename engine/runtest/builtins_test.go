@@ -161,10 +161,10 @@ func TestAsyncOutput(t *testing.T) {
 
 // join() prints the strings of an argv, as execve's.
 func TestJoin(t *testing.T) {
-	check(t, `tracepoint:syscalls:sys_enter_execve /str(args->filename) == "/bin/echo"/ {
+	check(t, `tracepoint:syscalls:sys_enter_execve /ppid == $1 && str(args->filename) == "/bin/echo"/ {
   join(args->argv);
   join(args->argv, ",");
-}`, "/bin/echo a bc\n/bin/echo,a,bc\n"+exitText, Options{Workload: func() {
+}`, "/bin/echo a bc\n/bin/echo,a,bc\n"+exitText, Options{Params: []string{pidParam}, Workload: func() {
 		exec.Command("/bin/echo", "a", "bc").Run()
 	}})
 }

@@ -56,7 +56,7 @@ tracepoint:syscalls:sys_enter_openat /pid == $1 && str(args->filename) == "/none
 func TestTracepointStrings(t *testing.T) {
 	check(t, `
 tracepoint:task:task_rename /pid == $1 && args->newcomm == "bt-renamed"/ { printf("rename to %s\n", args->newcomm); }
-tracepoint:sched:sched_process_exec /args->filename == "/bin/true"/ { printf("exec %s\n", args->filename); }
+tracepoint:sched:sched_process_exec /ppid == $1 && args->filename == "/bin/true"/ { printf("exec %s\n", args->filename); }
 `, "rename to bt-renamed\nexec /bin/true\n"+exitText, Options{Params: []string{pidParam}, Workload: func() {
 		rename(t, "bt-renamed")
 		exec.Command("/bin/true").Run()
