@@ -242,8 +242,7 @@ func (g *gen) bitfield(r reg, f types.Field) {
 // readBytes copies n bytes at p+off into memory, as a value of type t.
 func (g *gen) readBytes(p *val, off int64, n int, t types.Type) *val {
 	space := g.spaceOf(p.t)
-	m := g.alloc(n)
-	g.zero(m)
+	m := g.alloc(n) // a failed read zeroes it
 	g.ptrTo(r1, m)
 	g.movImm(r2, int64(n))
 	g.into(r3, p)
@@ -320,8 +319,7 @@ func (g *gen) argsField(x *ast.FieldExpr, fi *sema.FieldInfo, t types.Type) *val
 		}
 		return memVal(t, m)
 	}
-	g.zero(m)
-	g.ptrTo(r1, m)
+	g.ptrTo(r1, m) // a failed read zeroes it
 	g.movImm(r2, int64(n))
 	g.mov(r3, g.ctx)
 	g.aluImm(asm.Add, r3, int32(off))

@@ -169,7 +169,6 @@ func (g *gen) join(x *ast.CallExpr) *val {
 	g.into(p, arr)
 	size := 8 + joinMax*((n+7)&^7)
 	rec := g.alloc(size)
-	g.zero(rec)
 	base, off := g.addrOf(rec)
 	id := g.newReg()
 	g.movImm(id, int64(e.ID))
@@ -178,6 +177,10 @@ func (g *gen) join(x *ast.CallExpr) *val {
 	done := g.newLabel("join_done")
 	s := g.newReg()
 	for i := 0; i < joinMax; i++ {
+		// An empty string ends the list: until a string is read here,
+		// this one is. (A failed read zeroes the slot too.)
+		rb, roff := g.addrOf(rec)
+		g.st(rb, roff+int16(8+i*((n+7)&^7)), 0, asm.Byte)
 		g.ptrTo(r1, slot)
 		g.movImm(r2, 8)
 		g.mov(r3, p)

@@ -638,11 +638,7 @@ func (g *gen) deref(p *val, t types.Type, off int64) *val {
 	if size <= 0 {
 		size = 8
 	}
-	m := g.alloc(max(size, 8))
-	if size < 8 && isScalar(t) {
-		// A failed read zeroes only the size read.
-		g.zero(m)
-	}
+	m := g.alloc(max(size, 8)) // a failed read zeroes what it reads
 	g.ptrTo(r1, m)
 	g.movImm(r2, int64(size))
 	g.into(r3, p)
