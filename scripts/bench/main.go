@@ -191,24 +191,22 @@ func (b *bench) startup() {
 // wildcard runs the sys_enter_* script to completion.
 func (b *bench) wildcard() {
 	const script = "tracepoint:syscalls:sys_enter_* { @[probe] = count(); } interval:ms:200 { exit(); }"
-	var wall [2]time.Duration
+	var wall [2][]time.Duration
 	for i, tr := range b.tracers() {
 		runs := *wildRuns
 		if tr.name == "bt" {
 			runs = max(3, runs)
 		}
-		var times []time.Duration
 		for range runs {
 			d, _, err := runToEnd(append(tr.argv, "-e", script))
 			if err != nil {
 				b.fail(tr.name+" sys_enter_*", err)
 				return
 			}
-			times = append(times, d)
+			wall[i] = append(wall[i], d)
 		}
-		wall[i] = median(times)
 	}
-	b.rows = append(b.rows, durRow("`sys_enter_* { @[probe] = count() } interval:ms:200 { exit() }`: wall time", wall, "< 1 s", "27 s"))
+	b.rows = append(b.rows, spreadRow("`sys_enter_* { @[probe] = count() } interval:ms:200 { exit() }`: wall time", wall, "< 1 s", "27 s"))
 }
 
 // attach measures the time from start to all probes attached, for one
@@ -289,24 +287,22 @@ func (b *bench) exitLatency() {
 // with every sys_enter_* tracepoint attached: detaching is most of it.
 func (b *bench) detachLatency() {
 	const script = "tracepoint:syscalls:sys_enter_* { @[probe] = count(); }"
-	var res [2]time.Duration
+	var res [2][]time.Duration
 	for i, tr := range b.tracers() {
 		runs := 3
 		if tr.name == "bpftrace" {
 			runs = *wildRuns
 		}
-		var times []time.Duration
 		for range runs {
 			d, err := b.sigintToEnd(tr, script)
 			if err != nil {
 				b.fail(tr.name+" detach latency", err)
 				return
 			}
-			times = append(times, d)
+			res[i] = append(res[i], d)
 		}
-		res[i] = median(times)
 	}
-	b.rows = append(b.rows, durRow("SIGINT → process ended, sys_enter_* attached", res, "no idle wait", ""))
+	b.rows = append(b.rows, spreadRow("SIGINT → process ended, sys_enter_* attached", res, "no idle wait", ""))
 }
 
 func (b *bench) sigintToEnd(tr tracer, script string) (time.Duration, error) {
@@ -698,6 +694,22 @@ func durRow(name string, d [2]time.Duration, aim, ref string) row {
 	return row{name, dur(d[0]), dur(d[1]), ratio(float64(d[1]), float64(d[0])), aim, ref}
 }
 
+// spreadRow is durRow for runs whose times vary a lot (detaching many
+// probes waits for RCU grace periods): the median, and the range when the
+// slowest run took over twice the fastest.
+func spreadRow(name string, runs [2][]time.Duration, aim, ref string) row {
+	var cells [2]string
+	var med [2]time.Duration
+	for i, ds := range runs {
+		med[i] = median(ds)
+		cells[i] = dur(med[i])
+		if lo, hi := slices.Min(ds), slices.Max(ds); hi > 2*lo {
+			cells[i] += fmt.Sprintf(" (%s–%s)", dur(lo), dur(hi))
+		}
+	}
+	return row{name, cells[0], cells[1], ratio(float64(med[1]), float64(med[0])), aim, ref}
+}
+
 func dur(d time.Duration) string {
 	switch {
 	case d >= 10*time.Second:
@@ -762,7 +774,9 @@ func (b *bench) document(table string) string {
 	sb.WriteString(table)
 	sb.WriteString(`
 Notes:
-- Wall times are medians over several runs; peak RSS is the largest maxrss (wait4) seen.
+- Wall times are medians over several runs, with the range when runs varied more than twofold
+  (detaching a few hundred tracepoints waits for an RCU grace period each, which varies a
+  lot); peak RSS is the largest maxrss (wait4) seen.
 - "start → probes attached": bt has opened its start gate; bpftrace 0.17 holds the perf events of
   all its probes (it prints "Attaching N probes..." before attaching). Both polled every millisecond.
 - In-kernel cost: run time over run count of the tracer's programs (BPF_ENABLE_STATS, as
