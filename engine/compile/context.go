@@ -309,7 +309,12 @@ func (g *gen) argsField(x *ast.FieldExpr, fi *sema.FieldInfo, t types.Type) *val
 	if s, ok := t.(*types.String); ok && int(s.Len) < n {
 		n = int(s.Len)
 	}
-	m := g.alloc(n)
+	var m mem
+	if g.argsDst != nil && g.argsDst.size >= n {
+		m = *g.argsDst // straight into the caller's slot
+	} else {
+		m = g.alloc(n)
+	}
 	if off%8 == 0 && n%8 == 0 && n <= 64 {
 		base, moff := g.addrOf(m)
 		tmp := g.newReg()

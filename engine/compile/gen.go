@@ -149,6 +149,8 @@ type gen struct {
 	loops []loopLabels
 	// loopBase holds the lower bound of each range loop, for its callback.
 	loopBase map[*ast.ForStmt]mem
+	// argsDst, when set, is where argsField puts an array it reads.
+	argsDst *mem
 	// retMem is a flag in the program's frame that a loop callback sets
 	// when its body runs return; zero size until needed.
 	retMem mem

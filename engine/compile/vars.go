@@ -349,6 +349,21 @@ func (g *gen) exprTo(x ast.Expr, m mem, t types.Type, clean bool) {
 			g.call(readFn(g.spaceOf(v.t), true))
 			return
 		}
+	case *ast.FieldExpr:
+		// A char array of a tracepoint's args, read into the slot.
+		if fi := g.info.Fields[e]; isStr && fi != nil && g.isArgs(e.X) && g.pt.AP.Provider.Name == "tracepoint" {
+			if a, ok := fi.Field.Type.(*types.Array); ok && int(a.Size()) <= m.size && int64(m.size) <= st.Len+7 {
+				g.argsDst = &m
+				v := g.expr(x)
+				g.argsDst = nil
+				if v.mem == m {
+					g.zeroTail(m, int(a.Size()))
+					return
+				}
+				g.storeAs(m, v, t)
+				return
+			}
+		}
 	case *ast.TupleExpr:
 		tt := tupleOf(t)
 		if tt == nil || len(tt.Elems) != len(e.Elems) || m.size < slotSize(tt) {
