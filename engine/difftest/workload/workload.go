@@ -11,6 +11,7 @@
 package workload
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -190,7 +191,7 @@ func runOp(op Op, dir string) error {
 		repeat(op.N, func() { unix.RawSyscall(unix.SYS_CLOSE, ^uintptr(0), 0, 0) })
 	case "exec":
 		if len(op.Argv) < 2 {
-			return fmt.Errorf("want PATH ARGV0 ARGS...")
+			return errors.New("exec: want PATH ARGV0 ARGS")
 		}
 		cmd := exec.Command(op.Str, op.Argv[2:]...)
 		cmd.Args[0] = op.Argv[1]
@@ -211,7 +212,7 @@ func runOp(op Op, dir string) error {
 // a symlink named op.Argv[0].
 func commandAs(op Op, dir string) (*exec.Cmd, error) {
 	if len(op.Argv) < 2 {
-		return nil, fmt.Errorf("want NAME PATH ARGS...")
+		return nil, errors.New("exec as: want NAME PATH ARGS")
 	}
 	sub, err := os.MkdirTemp(dir, "exec")
 	if err != nil {
