@@ -3,6 +3,7 @@ package probes
 import (
 	"errors"
 	"fmt"
+	"github.com/bt-tools/bt/lang/internal/suggest"
 	"slices"
 	"strings"
 )
@@ -130,7 +131,7 @@ func (p *apParser) provider() error {
 	prov, ok := Lookup(name)
 	if !ok {
 		e := p.errAt(0, CodeUnknownProvider, "unknown probe type %q", name)
-		if s := suggest(name); s != "" {
+		if s := suggestProvider(name); s != "" {
 			e.Msg += fmt.Sprintf(" (did you mean %q?)", s)
 		}
 		return e
@@ -163,41 +164,20 @@ func (p *apParser) markWildcard(texts ...string) {
 	}
 }
 
-// suggest returns the probe type closest to name, if any is close enough.
-func suggest(name string) string {
+// suggestProvider returns the probe type closest to name, if any is close enough.
+func suggestProvider(name string) string {
 	best, bestDist := "", len(name)/3+1
 	for _, prov := range registry {
 		for _, cand := range append([]string{prov.Name}, prov.Aliases...) {
 			if len(cand) < 3 {
 				continue
 			}
-			if d := editDistance(strings.ToLower(name), strings.ToLower(cand)); d < bestDist {
+			if d := suggest.Distance(strings.ToLower(name), strings.ToLower(cand)); d < bestDist {
 				best, bestDist = prov.Name, d
 			}
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package sema
 
 import (
 	"github.com/bt-tools/bt/lang/ast"
+	"github.com/bt-tools/bt/lang/internal/suggest"
 )
 
 // scope is a block of scratch variables.
@@ -95,33 +96,7 @@ func (c *checker) varHints(name string) []string {
 
 // closest returns the candidate within edit distance 2 of name, if any.
 func closest(name string, candidates []string) string {
-	best, bestD := "", 3
-	for _, cand := range candidates {
-		if d := editDistance(name, cand); d < bestD && cand != name {
-			best, bestD = cand, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return suggest.Closest(name, candidates, 3)
 }
 
 // encloses reports whether s is t or one of its ancestors. A nil s (a let
