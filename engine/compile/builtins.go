@@ -417,24 +417,15 @@ func (g *gen) callExpr(x *ast.CallExpr) *val {
 	case "buf":
 		return g.buf(x)
 	case "strftime":
-		v := g.expr(x.Args[1])
-		g.scalar(v)
-		v.t = types.Timestamp
-		return v
+		return g.scalarAs(x.Args[1], types.Timestamp)
 	case "ksym":
-		v := g.expr(x.Args[0])
-		g.scalar(v)
-		v.t = types.Ksym
-		return v
+		return g.scalarAs(x.Args[0], types.Ksym)
 	case "usym":
 		v := g.expr(x.Args[0])
 		g.scalar(v)
 		return g.usym(v)
 	case "cgroup_path":
-		v := g.expr(x.Args[0])
-		g.scalar(v)
-		v.t = types.CgroupPath
-		return v
+		return g.scalarAs(x.Args[0], types.CgroupPath)
 	case "kaddr":
 		return g.kaddr(x)
 	case "cgroupid":
@@ -784,4 +775,14 @@ func (g *gen) containerOf(x *ast.CallExpr) *val {
 		g.aluConst(asm.Sub, r, f.Offset)
 	}
 	return regVal(t, r)
+}
+
+// scalarAs evaluates x into a register and gives it type t: the
+// print-only types (timestamp, ksym, cgroup path) are their argument's
+// bits, resolved in user space.
+func (g *gen) scalarAs(x ast.Expr, t types.Type) *val {
+	v := g.expr(x)
+	g.scalar(v)
+	v.t = t
+	return v
 }
