@@ -49,9 +49,6 @@ func (g *gen) constInt(x ast.Expr) (int64, bool) {
 		return 0, false
 	}
 	if b, ok := ast.Unparen(x).(*ast.BinaryExpr); ok {
-		if v, ok := g.foldCompare(b); ok {
-			return v, true
-		}
 		if (b.Op == token.QUO || b.Op == token.REM) && g.c.opts.Era017 {
 			// 0.17 divides unsigned.
 			x, ok1 := g.constInt(b.X)
@@ -65,62 +62,6 @@ func (g *gen) constInt(x ast.Expr) (int64, bool) {
 		}
 	}
 	return k.Int, true
-}
-
-// foldCompare computes a comparison of two constants as the kernel
-// would: unsigned unless both sides are signed (the checker's folding
-// compares everything as signed).
-func (g *gen) foldCompare(x *ast.BinaryExpr) (int64, bool) {
-	switch x.Op {
-	case token.EQL, token.NEQ, token.LSS, token.GTR, token.LEQ, token.GEQ:
-	default:
-		return 0, false
-	}
-	a, ok1 := g.constInt(x.X)
-	b, ok2 := g.constInt(x.Y)
-	if !ok1 || !ok2 {
-		return 0, false
-	}
-	lt, rt := g.typeOf(x.X), g.typeOf(x.Y)
-	// Extend each side as its type says.
-	if it, ok := lt.(*types.Int); ok && it.Bits < 64 && !it.Signed {
-		a = int64(uint64(a) << (64 - it.Bits) >> (64 - it.Bits))
-	}
-	if it, ok := rt.(*types.Int); ok && it.Bits < 64 && !it.Signed {
-		b = int64(uint64(b) << (64 - it.Bits) >> (64 - it.Bits))
-	}
-	var r bool
-	if g.compareSigned(x) {
-		switch x.Op {
-		case token.LSS:
-			r = a < b
-		case token.GTR:
-			r = a > b
-		case token.LEQ:
-			r = a <= b
-		case token.GEQ:
-			r = a >= b
-		}
-	} else {
-		ua, ub := uint64(a), uint64(b)
-		switch x.Op {
-		case token.LSS:
-			r = ua < ub
-		case token.GTR:
-			r = ua > ub
-		case token.LEQ:
-			r = ua <= ub
-		case token.GEQ:
-			r = ua >= ub
-		}
-	}
-	switch x.Op {
-	case token.EQL:
-		r = a == b
-	case token.NEQ:
-		r = a != b
-	}
-	return b2i(r), true
 }
 
 // expr generates x and returns its value.

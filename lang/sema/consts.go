@@ -88,22 +88,66 @@ func (c *checker) foldCompare(x *ast.BinaryExpr) {
 	if !ok1 || !ok2 {
 		return
 	}
+	// Compare as the kernel does: narrow unsigned values zero-extended,
+	// unsigned unless both sides are signed.
+	a, b = zeroExtend(a, c.info.Types[x.X]), zeroExtend(b, c.info.Types[x.Y])
 	var r bool
-	switch x.Op {
-	case token.EQL:
+	switch {
+	case x.Op == token.EQL:
 		r = a == b
-	case token.NEQ:
+	case x.Op == token.NEQ:
 		r = a != b
-	case token.LSS:
-		r = a < b
-	case token.GTR:
-		r = a > b
-	case token.LEQ:
-		r = a <= b
-	case token.GEQ:
-		r = a >= b
+	case c.compareSigned(x):
+		switch x.Op {
+		case token.LSS:
+			r = a < b
+		case token.GTR:
+			r = a > b
+		case token.LEQ:
+			r = a <= b
+		case token.GEQ:
+			r = a >= b
+		}
+	default:
+		ua, ub := uint64(a), uint64(b)
+		switch x.Op {
+		case token.LSS:
+			r = ua < ub
+		case token.GTR:
+			r = ua > ub
+		case token.LEQ:
+			r = ua <= ub
+		case token.GEQ:
+			r = ua >= ub
+		}
 	}
 	c.info.Consts[x] = Const{Int: b2i(r)}
+}
+
+// compareSigned reports whether a comparison is signed: both sides are,
+// where a bare integer literal takes the sign of the other side.
+func (c *checker) compareSigned(x *ast.BinaryExpr) bool {
+	ls, rs := isSigned(c.info.Types[x.X]), isSigned(c.info.Types[x.Y])
+	if isIntLit(x.X) {
+		ls = rs
+	}
+	if isIntLit(x.Y) {
+		rs = ls
+	}
+	return ls && rs
+}
+
+func isIntLit(x ast.Expr) bool {
+	_, ok := ast.Unparen(x).(*ast.IntLit)
+	return ok
+}
+
+// zeroExtend drops the sign bits of a narrow unsigned constant.
+func zeroExtend(v int64, t types.Type) int64 {
+	if it, ok := t.(*types.Int); ok && it.Bits < 64 && !it.Signed {
+		return int64(uint64(v) << (64 - it.Bits) >> (64 - it.Bits))
+	}
+	return v
 }
 
 func (c *checker) foldLogical(x *ast.BinaryExpr) {
