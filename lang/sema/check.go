@@ -158,9 +158,10 @@ func (c *checker) prologue() {
 	if c.prog.Config == nil {
 		c.prog.Config = defaultConfig()
 	}
-	if c.prog.Config.MaxStrlen > 0 && c.opts.MaxStrlen == 1024 {
+	if c.prog.Config.MaxStrlen > 0 {
 		c.opts.MaxStrlen = c.prog.Config.MaxStrlen
 	}
+	c.prog.MaxStrlen = c.opts.MaxStrlen
 	c.prog.C = c.processC(cdecls)
 }
 

@@ -32,7 +32,8 @@ type Options struct {
 	ParamsGiven bool
 	// Unsafe allows unsafe functions (system, signal, ...).
 	Unsafe bool
-	// MaxStrlen overrides the max_strlen default (1024).
+	// MaxStrlen is max_strlen when the config block does not set it
+	// (0: 1024).
 	MaxStrlen int64
 	// NoExpand skips wildcard expansion: wildcard probes are checked once,
 	// with the context of their provider but no args layout. Editors use
@@ -53,6 +54,9 @@ type Program struct {
 	Fns      map[string]*ast.FnDecl
 	C        *cdef.Result
 	Config   *Config
+	// MaxStrlen is the effective max_strlen: the config block's, else
+	// Options.MaxStrlen.
+	MaxStrlen int64
 	// Info holds what was learned about each node. For probes checked
 	// against several layouts it holds the first layout's view;
 	// [Point.Info] has each layout's own.

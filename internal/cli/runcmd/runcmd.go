@@ -124,7 +124,7 @@ func run(cmd *cobra.Command, o options, args []string) error {
 	}
 	p, err := compile.Compile(u.Prog, compile.Options{
 		PIDs: o.pids, SyncStart: !o.noSync, Unsafe: o.unsafe,
-		MaxStrlen: strlen(u.Prog, strlenDefault), CPID: cpid, Kernel: k, Era017: o.era == "0.17",
+		MaxStrlen: u.Prog.MaxStrlen, CPID: cpid, Kernel: k, Era017: o.era == "0.17",
 		NamedParams: named,
 	})
 	if err != nil {
@@ -145,8 +145,8 @@ func run(cmd *cobra.Command, o options, args []string) error {
 	return execute(cmd, o, p, u, child)
 }
 
-// defaultStrlen is max_strlen unless the script's config sets it: the
-// environment's (BPFTRACE_MAX_STRLEN, or 0.17's BPFTRACE_STRLEN), else
+// defaultStrlen is max_strlen unless the script's config sets it (sema
+// applies the config): the environment's (BPFTRACE_MAX_STRLEN, or 0.17's BPFTRACE_STRLEN), else
 // the era's default (1024 since 0.19, 64 in 0.17).
 func defaultStrlen(era string) int64 {
 	for _, env := range []string{"BPFTRACE_MAX_STRLEN", "BPFTRACE_STRLEN"} {
@@ -160,15 +160,6 @@ func defaultStrlen(era string) int64 {
 		return 64
 	}
 	return 1024
-}
-
-// strlen is the max_strlen the program runs with: the config block's,
-// else def.
-func strlen(prog *sema.Program, def int64) int64 {
-	if prog.Config != nil && prog.Config.MaxStrlen > 0 {
-		return prog.Config.MaxStrlen
-	}
-	return def
 }
 
 // program returns the source and its positional parameters.
